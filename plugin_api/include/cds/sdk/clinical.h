@@ -5,6 +5,7 @@
 #define CDS_SDK_CLINICAL_H_
 
 #include <cds/plugin/v1/plugin.pb.h>
+#include <cds/sdk/calendar.h>
 
 #include <charconv>
 #include <chrono>
@@ -42,44 +43,6 @@ inline constexpr std::string_view kBilirubinTotal = "1975-2";
 // MADRS total has no LOINC code in common use; cdsd defines one (docs/api.md).
 inline constexpr std::string_view kMadrsTotalCode = "madrs-total";
 
-using Date = std::chrono::sys_days;
-
-// Parses a FHIR date "YYYY-MM-DD"; nullopt when malformed or not a real calendar date.
-inline std::optional<Date> ParseDate(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  int y = 0;
-  unsigned m = 0, d = 0;
-  auto ok = [](std::string_view s, auto& out) {
-    auto r = std::from_chars(s.data(), s.data() + s.size(), out);
-    return r.ec == std::errc() && r.ptr == s.data() + s.size();
-  };
-  if (!ok(text.substr(0, 4), y) || !ok(text.substr(5, 2), m) || !ok(text.substr(8, 2), d)) {
-    return std::nullopt;
-  }
-  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-  if (!ymd.ok()) return std::nullopt;
-  return Date(ymd);
-}
-
-inline std::string FormatDate(Date date) {
-  std::chrono::year_month_day ymd(date);
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buffer;
-}
-
-// Completed years between `birth` and `on` (a birthday on 29 February is reached on 1 March in
-// non-leap years).
-inline int AgeInYears(Date birth, Date on) {
-  std::chrono::year_month_day b(birth), o(on);
-  int age = static_cast<int>(o.year()) - static_cast<int>(b.year());
-  if (std::chrono::month_day(o.month(), o.day()) < std::chrono::month_day(b.month(), b.day())) {
-    --age;
-  }
-  return age;
-}
-
 // The evaluation date the host put in the input (always set by cdsd).
 inline std::optional<Date> EvaluationDate(const cds::plugin::v1::EvaluateInput& input) {
   return ParseDate(input.evaluation_date());
@@ -97,9 +60,9 @@ inline bool CodeMatches(const cds::v1::Coding& coding, std::string_view system,
   return coding.code() == code;
 }
 
-inline const cds::v1::Coding* FindCoding(const cds::v1::CodeableConcept& concept,
+inline const cds::v1::Coding* FindCoding(const cds::v1::CodeableConcept& codeable_concept,
                                           std::string_view system, std::string_view code) {
-  for (const cds::v1::Coding& c : concept.coding()) {
+  for (const cds::v1::Coding& c : codeable_concept.coding()) {
     if (CodeMatches(c, system, code)) return &c;
   }
   return nullptr;

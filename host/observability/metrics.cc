@@ -1,0 +1,78 @@
+#include "observability/metrics.h"
+
+#include <prometheus/metric_family.h>
+
+#include "server/cds_server.h"
+
+namespace cdsd {
+namespace {
+
+prometheus::MetricFamily Family(const char* name, const char* help, prometheus::MetricType type) {
+  prometheus::MetricFamily f;
+  f.name = name;
+  f.help = help;
+  f.type = type;
+  return f;
+}
+
+prometheus::ClientMetric Value(double v, std::vector<prometheus::ClientMetric::Label> labels = {}) {
+  prometheus::ClientMetric m;
+  m.label = std::move(labels);
+  m.counter.value = v;
+  m.gauge.value = v;
+  return m;
+}
+
+}  // namespace
+
+std::vector<prometheus::MetricFamily> MetricsCollector::Collect() const {
+  using prometheus::MetricType;
+  const auto snapshot = server_.snapshots().Get();
+  auto calls = Family("cdsd_service_calls_total", "Plugin evaluate calls per service", MetricType::Counter);
+  auto errors = Family("cdsd_service_errors_total", "Plugin calls that returned an error or malformed bytes", MetricType::Counter);
+  auto timeouts = Family("cdsd_service_timeouts_total", "Plugin calls that passed their timeout", MetricType::Counter);
+  auto stuck = Family("cdsd_service_stuck_calls", "Plugin calls still running past their timeout", MetricType::Gauge);
+  auto loaded = Family("cdsd_service_loaded", "1 when the configured service is loaded and serving", MetricType::Gauge);
+  auto latency = Family("cdsd_service_latency_seconds", "Plugin evaluate latency", MetricType::Histogram);
+  for (const ConfiguredPlugin& entry : snapshot->plugins()) {
+    std::vector<prometheus::ClientMetric::Label> labels{{"service", entry.config.id}};
+    const auto stats = StatsFor(entry.config.id);
+    calls.metric.push_back(Value(stats->calls.load(), labels));
+    errors.metric.push_back(Value(stats->errors.load(), labels));
+    timeouts.metric.push_back(Value(stats->timeouts.load(), labels));
+    stuck.metric.push_back(Value(std::max<int64_t>(0, stats->stuck.load()), labels));
+    loaded.metric.push_back(Value(entry.state == PluginState::kLoaded ? 1 : 0, labels));
+    const auto h = stats->latency.Read();
+    prometheus::ClientMetric m;
+    m.label = labels;
+    m.histogram.sample_count = h.total;
+    m.histogram.sample_sum = h.sum_micros / 1e6;
+    uint64_t cumulative = 0;
+    const auto& bounds = LatencyHistogram::BoundsMicros();
+    for (size_t i = 0; i < h.counts.size(); ++i) {
+      cumulative += h.counts[i];
+      prometheus::ClientMetric::Bucket b;
+      b.cumulative_count = cumulative;
+      b.upper_bound = i < bounds.size() ? bounds[i] / 1e6 : std::numeric_limits<double>::infinity();
+      m.histogram.bucket.push_back(b);
+    }
+    latency.metric.push_back(std::move(m));
+  }
+  auto generation = Family("cdsd_config_generation", "Generation of the configuration being served", MetricType::Gauge);
+  generation.metric.push_back(Value(static_cast<double>(snapshot->generation())));
+  auto reloads = Family("cdsd_reloads_total", "Configuration reloads by result", MetricType::Counter);
+  reloads.metric.push_back(Value(server_.reload_stats().succeeded.load(), {{"result", "success"}}));
+  reloads.metric.push_back(Value(server_.reload_stats().failed.load(), {{"result", "failure"}}));
+  std::vector<prometheus::MetricFamily> families{calls, errors, timeouts, stuck, loaded, latency, generation, reloads};
+  if (const AuditTrail* audit = server_.audit()) {
+    auto written = Family("cdsd_audit_records_written_total", "Evaluations committed to the audit trail", MetricType::Counter);
+    written.metric.push_back(Value(audit->written()));
+    auto failed = Family("cdsd_audit_write_failures_total", "Evaluations whose audit commit failed", MetricType::Counter);
+    failed.metric.push_back(Value(audit->failed_writes()));
+    families.push_back(written);
+    families.push_back(failed);
+  }
+  return families;
+}
+
+}  // namespace cdsd

@@ -1,0 +1,52 @@
+// A plugin shared library, loaded with Boost.DLL and checked before first use: the entry symbol,
+// the ABI version, the function table and the plugin's self-description. Libraries are never
+// unloaded (dlclose is not reliable, see platform-notes): the process keeps every library it
+// has loaded, so a path is only ever loaded once, and a file changed in place is refused.
+#ifndef CDSD_HOST_PLUGIN_PLUGIN_LIBRARY_H_
+#define CDSD_HOST_PLUGIN_PLUGIN_LIBRARY_H_
+
+#include <absl/status/statusor.h>
+#include <cds/plugin/v1/plugin.pb.h>
+#include <cds/plugin_api.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "plugin/abi_compatibility.h"
+
+namespace cdsd {
+
+class PluginLibrary {
+ public:
+  // Loads (or returns the already loaded) library at `path` and validates it. Errors name the
+  // file and the reason, and are safe to log.
+  static absl::StatusOr<std::shared_ptr<const PluginLibrary>> Load(const std::filesystem::path& path);
+
+  const std::filesystem::path& path() const { return path_; }
+  const cds_plugin_api& api() const { return *api_; }
+  const cds::plugin::v1::PluginInfo& info() const { return info_; }
+  AbiVersion abi_version() const { return {api_->abi_major, api_->abi_minor}; }
+  // Setting names the plugin declares in its settings JSON Schema.
+  bool DeclaresSetting(const std::string& name) const;
+
+  PluginLibrary(std::filesystem::path path, const cds_plugin_api* api,
+                cds::plugin::v1::PluginInfo info, std::vector<std::string> setting_names)
+      : path_(std::move(path)), api_(api), info_(std::move(info)),
+        setting_names_(std::move(setting_names)) {}
+
+ private:
+  std::filesystem::path path_;
+  const cds_plugin_api* api_;
+  cds::plugin::v1::PluginInfo info_;
+  std::vector<std::string> setting_names_;
+};
+
+// Turns a plugin-owned error buffer into a string and releases it.
+std::string TakeError(const cds_plugin_api& api, cds_bytes* error);
+
+const char* StatusName(cds_status status);
+
+}  // namespace cdsd
+
+#endif  // CDSD_HOST_PLUGIN_PLUGIN_LIBRARY_H_

@@ -1,0 +1,92 @@
+// One configured service: a validated plugin library plus an instance created with the operator's
+// settings. Destroyed (plugin `destroy`) only when the last reference goes, so an in-flight call
+// that holds a reference always finishes on a live instance, even after a reload retired it.
+#ifndef CDSD_HOST_PLUGIN_PLUGIN_SERVICE_H_
+#define CDSD_HOST_PLUGIN_PLUGIN_SERVICE_H_
+
+#include <absl/status/statusor.h>
+#include <cds/v1/decision_support.pb.h>
+
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "config/config.h"
+#include "plugin/plugin_library.h"
+#include "plugin/service_stats.h"
+
+namespace cdsd {
+
+// Bytes returned by a plugin, released with that plugin's free_bytes.
+class PluginBytes {
+ public:
+  PluginBytes() = default;
+  PluginBytes(const cds_plugin_api* api, cds_bytes bytes) : api_(api), bytes_(bytes) {}
+  PluginBytes(PluginBytes&& other) noexcept { *this = std::move(other); }
+  PluginBytes& operator=(PluginBytes&& other) noexcept;
+  PluginBytes(const PluginBytes&) = delete;
+  PluginBytes& operator=(const PluginBytes&) = delete;
+  ~PluginBytes() { Release(); }
+
+  const uint8_t* data() const { return bytes_.data; }
+  size_t size() const { return bytes_.data ? bytes_.size : 0; }
+
+ private:
+  void Release();
+  const cds_plugin_api* api_ = nullptr;
+  cds_bytes bytes_{nullptr, 0};
+};
+
+struct PluginCallResult {
+  cds_status status = CDS_STATUS_INTERNAL;
+  PluginBytes response;
+  std::string error;
+};
+
+class PluginService {
+ public:
+  // Creates the plugin instance with `settings` (the operator's settings merged with the shared
+  // settings the plugin declares). Errors carry the plugin's message.
+  static absl::StatusOr<std::shared_ptr<PluginService>> Create(
+      const PluginConfig& config, std::shared_ptr<const PluginLibrary> library,
+      nlohmann::json settings);
+  ~PluginService();
+  PluginService(const PluginService&) = delete;
+  PluginService& operator=(const PluginService&) = delete;
+
+  // Calls the plugin. Thread-safe: the plugin contract requires a concurrent evaluate.
+  PluginCallResult Evaluate(std::string_view request) const;
+
+  const std::string& id() const { return id_; }
+  std::chrono::milliseconds timeout() const { return timeout_; }
+  const PluginLibrary& library() const { return *library_; }
+  const std::shared_ptr<const PluginLibrary>& library_ptr() const { return library_; }
+  const nlohmann::json& settings() const { return settings_; }
+  bool Answers(std::string_view hook) const;
+  ServiceStats& stats() const { return *stats_; }
+  const cds::v1::ServiceDescriptor& descriptor() const { return descriptor_; }
+
+  PluginService(std::string id, std::chrono::milliseconds timeout,
+                std::shared_ptr<const PluginLibrary> library, nlohmann::json settings,
+                cds_plugin_instance* instance);
+
+ private:
+  std::string id_;
+  std::chrono::milliseconds timeout_;
+  std::shared_ptr<const PluginLibrary> library_;
+  nlohmann::json settings_;
+  cds_plugin_instance* instance_;
+  std::shared_ptr<ServiceStats> stats_;
+  cds::v1::ServiceDescriptor descriptor_;
+};
+
+// The operator's settings plus every shared setting the plugin declares and the operator did
+// not set for this plugin.
+nlohmann::json EffectiveSettings(const PluginConfig& config, const nlohmann::json& shared_settings,
+                                 const PluginLibrary& library);
+
+}  // namespace cdsd
+
+#endif  // CDSD_HOST_PLUGIN_PLUGIN_SERVICE_H_

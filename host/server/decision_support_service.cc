@@ -1,0 +1,142 @@
+#include "server/decision_support_service.h"
+
+#include <cds/sdk/calendar.h>
+#include <google/protobuf/util/time_util.h>
+
+#include "server/rpc_errors.h"
+
+namespace cdsd {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* rpc, const grpc::Status& status) {
+  grpc::ServerUnaryReactor* reactor = rpc->DefaultReactor();
+  reactor->Finish(status);
+  return reactor;
+}
+
+grpc::Status ShuttingDown() {
+  return ErrorWithReason(grpc::StatusCode::UNAVAILABLE, "cdsd is shutting down", "SHUTTING_DOWN");
+}
+
+// Skip reason for a service the caller named, or "" when it can run.
+std::string WhyNotRunnable(const ConfiguredPlugin& entry, const std::string& hook, int max_stuck) {
+  switch (entry.state) {
+    case PluginState::kDisabled: return "disabled in the configuration";
+    case PluginState::kFailed: return "not loaded: " + entry.error;
+    case PluginState::kLoaded: break;
+  }
+  if (!entry.service->Answers(hook)) return "does not answer hook '" + hook + "'";
+  const int64_t stuck = entry.service->stats().stuck.load(std::memory_order_relaxed);
+  if (stuck >= max_stuck) {
+    return "quarantined: " + std::to_string(stuck) + " earlier calls are still running past their timeout";
+  }
+  return "";
+}
+
+}  // namespace
+
+ServiceSelection SelectServices(const PluginSnapshot& snapshot, const cds::v1::EvaluateRequest& request,
+                                int max_stuck_calls) {
+  ServiceSelection selection;
+  if (request.service_ids_size() == 0) {
+    for (const auto& service : snapshot.ServingHook(request.hook())) {
+      SelectedService s{service->id(), service, ""};
+      if (service->stats().stuck.load(std::memory_order_relaxed) >= max_stuck_calls) {
+        s.skip_reason = WhyNotRunnable(*snapshot.Find(service->id()), request.hook(), max_stuck_calls);
+        s.service = nullptr;
+      }
+      selection.services.push_back(std::move(s));
+    }
+    return selection;
+  }
+  for (int i = 0; i < request.service_ids_size(); ++i) {
+    const std::string& id = request.service_ids(i);
+    const ConfiguredPlugin* entry = snapshot.Find(id);
+    if (entry == nullptr) {
+      selection.unknown.push_back({"service_ids[" + std::to_string(i) + "]", "no service '" + id + "' is configured"});
+      continue;
+    }
+    std::string why = WhyNotRunnable(*entry, request.hook(), max_stuck_calls);
+    selection.services.push_back({id, why.empty() ? entry->service : nullptr, std::move(why)});
+  }
+  return selection;
+}
+
+grpc::ServerUnaryReactor* DecisionSupportService::ListServices(
+    grpc::CallbackServerContext* rpc, const cds::v1::ListServicesRequest* request,
+    cds::v1::ListServicesResponse* response) {
+  if (!accepting_.load(std::memory_order_relaxed)) return FinishNow(rpc, ShuttingDown());
+  const auto snapshot = snapshots_.Get();
+  for (const ConfiguredPlugin& entry : snapshot->plugins()) {
+    if (entry.state != PluginState::kLoaded) continue;
+    if (!request->hook().empty() && !entry.service->Answers(request->hook())) continue;
+    *response->add_services() = entry.service->descriptor();
+  }
+  return FinishNow(rpc, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* DecisionSupportService::Evaluate(grpc::CallbackServerContext* rpc,
+                                                           const cds::v1::EvaluateRequest* request,
+                                                           cds::v1::EvaluateResponse* response) {
+  if (!accepting_.load(std::memory_order_relaxed)) return FinishNow(rpc, ShuttingDown());
+
+  // Resolve the evaluation instant and date first: validation checks dates against them.
+  google::protobuf::Timestamp evaluation_time =
+      request->has_evaluation_time() ? request->evaluation_time() : TimeUtil::GetCurrentTime();
+  std::vector<FieldViolation> violations = ValidateEvaluateRequest(*request);
+  if (!violations.empty()) return FinishNow(rpc, InvalidArgument("EvaluateRequest", violations));
+  std::string evaluation_date = request->evaluation_date();
+  if (evaluation_date.empty()) {
+    const auto days = std::chrono::floor<std::chrono::days>(
+        std::chrono::sys_seconds(std::chrono::seconds(evaluation_time.seconds())));
+    evaluation_date = cds::sdk::FormatDate(days);
+    const auto birth = cds::sdk::ParseDate(request->patient().birth_date());
+    if (birth && *birth > days) {
+      return FinishNow(rpc, InvalidArgument("EvaluateRequest", {{"patient.birth_date", "is after the evaluation date"}}));
+    }
+  }
+
+  auto snapshot = snapshots_.Get();
+  ServiceSelection selection = SelectServices(*snapshot, *request, context_.max_stuck_calls);
+  if (!selection.unknown.empty()) {
+    return FinishNow(rpc, ErrorWithReason(grpc::StatusCode::NOT_FOUND,
+                                          selection.unknown.front().field + ": " +
+                                              selection.unknown.front().description,
+                                          "UNKNOWN_SERVICE"));
+  }
+  grpc::ServerUnaryReactor* reactor = rpc->DefaultReactor();
+  auto evaluation = std::make_shared<Evaluation>(context_, rpc, request, response, reactor, std::move(snapshot));
+  evaluation->Start(std::move(selection.services), evaluation_time, evaluation_date);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* DecisionSupportService::SubmitFeedback(
+    grpc::CallbackServerContext* rpc, const cds::v1::SubmitFeedbackRequest* request,
+    cds::v1::SubmitFeedbackResponse* response) {
+  if (!accepting_.load(std::memory_order_relaxed)) return FinishNow(rpc, ShuttingDown());
+  std::vector<FieldViolation> violations = ValidateFeedbackRequest(*request);
+  if (!violations.empty()) return FinishNow(rpc, InvalidArgument("SubmitFeedbackRequest", violations));
+  if (context_.audit == nullptr) {
+    return FinishNow(rpc, ErrorWithReason(grpc::StatusCode::FAILED_PRECONDITION,
+                                          "feedback needs the audit trail, which is not configured",
+                                          "NO_AUDIT_TRAIL"));
+  }
+  grpc::ServerUnaryReactor* reactor = rpc->DefaultReactor();
+  context_.audit->RecordFeedback(
+      *request, TimeUtil::TimestampToMicroseconds(TimeUtil::GetCurrentTime()),
+      [reactor, response](absl::Status status, int recorded) {
+        if (status.ok()) {
+          response->set_recorded(recorded);
+          reactor->Finish(grpc::Status::OK);
+        } else if (absl::IsNotFound(status)) {
+          reactor->Finish(ErrorWithReason(grpc::StatusCode::NOT_FOUND, std::string(status.message()), "UNKNOWN_CARD"));
+        } else {
+          reactor->Finish(ErrorWithReason(grpc::StatusCode::UNAVAILABLE, std::string(status.message()), "AUDIT_WRITE_FAILED"));
+        }
+      });
+  return reactor;
+}
+
+}  // namespace cdsd

@@ -1,0 +1,104 @@
+// Config loading: defaults, every problem reported with its location, nothing half-applied.
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+namespace cdsd {
+namespace {
+
+ConfigLoadResult Parse(const std::string& yaml) { return ParseConfig(yaml, "/etc/cdsd/cdsd.yaml"); }
+
+std::string AllProblems(const ConfigLoadResult& r) { return FormatProblems(r.problems); }
+
+TEST(Config, ReadsAFullConfig) {
+  auto r = Parse(R"(
+listen: 0.0.0.0:6000
+admin_socket: /run/cdsd/admin.sock
+metrics_listen: 127.0.0.1:9464
+audit: {path: audit.sqlite, store_requests: false}
+logging: {format: json, level: warn}
+workers: 8
+shared_settings: {label_edition: eu}
+plugins:
+  - id: ketamine-eligibility
+    path: plugins/libketamine_eligibility.so
+    timeout_ms: 250
+    settings:
+      adequate_trial_weeks: 4
+      note: "042"
+  - id: off
+    path: /opt/x.so
+    enabled: false
+)");
+  ASSERT_TRUE(r.config) << AllProblems(r);
+  const Config& c = *r.config;
+  EXPECT_EQ(c.listen_address, "0.0.0.0:6000");
+  EXPECT_EQ(c.audit_path, "/etc/cdsd/audit.sqlite") << "relative paths resolve against the config folder";
+  EXPECT_FALSE(c.audit_store_requests);
+  EXPECT_EQ(c.log_format, "json");
+  EXPECT_EQ(c.worker_threads, 8);
+  EXPECT_EQ(c.shared_settings["label_edition"], "eu");
+  ASSERT_EQ(c.plugins.size(), 2u);
+  EXPECT_EQ(c.plugins[0].path, "/etc/cdsd/plugins/libketamine_eligibility.so");
+  EXPECT_EQ(c.plugins[0].timeout.count(), 250);
+  EXPECT_EQ(c.plugins[0].settings["adequate_trial_weeks"], 4) << "plain scalars become numbers";
+  EXPECT_EQ(c.plugins[0].settings["note"], "042") << "quoted scalars stay strings";
+  EXPECT_FALSE(c.plugins[1].enabled);
+  EXPECT_EQ(c.plugins[1].timeout.count(), 500) << "default timeout";
+}
+
+TEST(Config, ReportsEveryProblemWithItsLineAndColumn) {
+  auto r = Parse(R"(listen: 127.0.0.1:50051
+plugins:
+  - id: Bad_Id
+    path: a.so
+    timeout_ms: 0
+  - id: twice
+    path: b.so
+    timout_ms: 20
+  - id: twice
+    path: c.so
+)");
+  EXPECT_FALSE(r.config);
+  const std::string all = AllProblems(r);
+  EXPECT_NE(all.find("cdsd.yaml:3:9: id 'Bad_Id' must be lower-case"), std::string::npos) << all;
+  EXPECT_NE(all.find("cdsd.yaml:5:17: timeout_ms must be between 1 and 60000"), std::string::npos) << all;
+  EXPECT_NE(all.find("cdsd.yaml:8:5: unknown key 'timout_ms'"), std::string::npos) << all;
+  EXPECT_NE(all.find("cdsd.yaml:9:9: id 'twice' is used by another plugin entry"), std::string::npos) << all;
+  EXPECT_EQ(r.problems.size(), 4u) << all;
+}
+
+TEST(Config, RejectsInvalidYamlWithItsLocation) {
+  auto r = Parse("listen: [unclosed\nplugins: []\n");
+  ASSERT_FALSE(r.config);
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_NE(r.problems[0].message.find("not valid YAML"), std::string::npos);
+  EXPECT_EQ(r.problems[0].location.rfind("cdsd.yaml:", 0), 0u) << r.problems[0].location;
+}
+
+TEST(Config, RejectsUnknownTopLevelKeysAndWrongTypes) {
+  auto r = Parse("listen: 127.0.0.1:1\nworkerz: 3\nlogging: {format: xml}\nplugins: {a: b}\n");
+  const std::string all = AllProblems(r);
+  EXPECT_NE(all.find("unknown key 'workerz'"), std::string::npos) << all;
+  EXPECT_NE(all.find("logging.format must be text or json"), std::string::npos) << all;
+  EXPECT_NE(all.find("plugins must be a list"), std::string::npos) << all;
+}
+
+TEST(Config, RequiresAPluginsListAndPluginPaths) {
+  EXPECT_NE(AllProblems(Parse("listen: 127.0.0.1:1\n")).find("no plugins list"), std::string::npos);
+  EXPECT_NE(AllProblems(Parse("plugins:\n  - id: x\n")).find("has no path"), std::string::npos);
+}
+
+TEST(Config, RejectsMalformedListenAddress) {
+  EXPECT_NE(AllProblems(Parse("listen: localhost\nplugins: []\n")).find("listen must be host:port"),
+            std::string::npos);
+}
+
+TEST(Config, MissingFileIsAProblemNotACrash) {
+  auto r = LoadConfigFile("/nonexistent/cdsd.yaml");
+  ASSERT_FALSE(r.config);
+  EXPECT_NE(r.problems[0].message.find("cannot read"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cdsd
