@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config git ca-certificates
+  build-essential cmake ninja-build pkg-config git ca-certificates
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libboost-dev libyaml-cpp-dev libcli11-dev libspdlog-dev nlohmann-json3-dev
   prometheus-cpp-dev libsqlite3-dev libssl-dev libsystemd-dev

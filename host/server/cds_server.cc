@@ -165,6 +165,10 @@ absl::StatusOr<std::vector<std::string>> CdsServer::Reload() {
   must_match(next.metrics_address == old.metrics_address, "metrics_listen");
   must_match(next.audit_path.empty() || next.audit_path == old.audit_path, "audit.path");
   must_match(next.worker_threads == old.worker_threads, "workers");
+  auto tls_paths = [](const std::optional<TlsConfig>& t) {
+    return t ? t->certificate_chain.string() + "|" + t->private_key.string() + "|" + t->client_ca.string() : "";
+  };
+  must_match(tls_paths(next.tls) == tls_paths(old.tls), "tls");
   if (!fixed.empty()) return fail(FormatProblems(fixed));
   // Keep what was resolved at startup for the settings that cannot change.
   next.listen_address = old.listen_address;

@@ -1,0 +1,241 @@
+// Load generator: throughput and latency of cdsd (real binary, test plugins) against a bare gRPC
+// server that answers the same response bytes without doing anything, on this machine.
+//   cdsd_load_bench [--seconds S] [--services N]   compare both, at 1 and 100 requests in flight
+//   cdsd_load_bench --serve-bare RESPONSE --ready-file F   (internal: the bare server)
+#include <CLI/CLI.hpp>
+#include <cds/v1/decision_support.grpc.pb.h>
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "observability/latency_histogram.h"
+
+namespace {
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The bare server: parses the request and answers a fixed response, nothing else.
+class BareService final : public cds::v1::DecisionSupport::CallbackService {
+ public:
+  explicit BareService(cds::v1::EvaluateResponse response) : response_(std::move(response)) {}
+  grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* rpc, const cds::v1::EvaluateRequest*,
+                                     cds::v1::EvaluateResponse* response) override {
+    *response = response_;
+    auto* reactor = rpc->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+
+ private:
+  const cds::v1::EvaluateResponse response_;
+};
+
+int ServeBare(const std::string& response_file, const std::string& ready_file) {
+  cds::v1::EvaluateResponse response;
+  if (!response.ParseFromString(ReadText(response_file))) return 2;
+  BareService service(response);
+  grpc::ServerBuilder builder;
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  auto server = builder.BuildAndStart();
+  if (!server) return 1;
+  std::ofstream(ready_file) << "127.0.0.1:" << port << "\n";
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  int signal = 0;
+  sigwait(&set, &signal);
+  server->Shutdown();
+  return 0;
+}
+
+// A child process that prints its listen address into a ready file.
+class Child {
+ public:
+  Child(std::vector<std::string> argv, const std::string& ready_file) {
+    std::filesystem::remove(ready_file);
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::vector<char*> args;
+      for (auto& a : argv) args.push_back(a.data());
+      args.push_back(nullptr);
+      FILE* log = std::freopen("/dev/null", "w", stderr);
+      (void)log;
+      execv(args[0], args.data());
+      _exit(127);
+    }
+    for (int i = 0; i < 500 && address_.empty(); ++i) {
+      std::ifstream in(ready_file);
+      std::getline(in, address_);
+      if (address_.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  ~Child() {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+  }
+  const std::string& address() const { return address_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::string address_;
+};
+
+struct LoadResult {
+  double seconds = 0;
+  uint64_t ok = 0;
+  uint64_t failed = 0;
+  cdsd::LatencyHistogram::Snapshot latency;
+};
+
+// Keeps `in_flight` Evaluate calls outstanding for `seconds` using the callback client API.
+LoadResult Drive(const std::string& address, const cds::v1::EvaluateRequest& request, int in_flight, double seconds) {
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  auto stub = cds::v1::DecisionSupport::NewStub(channel);
+  cdsd::LatencyHistogram histogram;
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> ok{0}, failed{0};
+  std::atomic<int> outstanding{0};
+  std::mutex mutex;
+  std::condition_variable drained;
+
+  struct Call {
+    grpc::ClientContext context;
+    cds::v1::EvaluateResponse response;
+    std::chrono::steady_clock::time_point start;
+  };
+  std::function<void()> issue = [&] {
+    auto* call = new Call;
+    call->start = std::chrono::steady_clock::now();
+    call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    outstanding.fetch_add(1);
+    stub->async()->Evaluate(&call->context, &request, &call->response, [&, call](grpc::Status status) {
+      histogram.Record(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - call->start).count());
+      (status.ok() ? ok : failed).fetch_add(1);
+      delete call;
+      if (!stop.load()) issue();
+      if (outstanding.fetch_sub(1) == 1) {
+        std::lock_guard lock(mutex);
+        drained.notify_all();
+      }
+    });
+  };
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < in_flight; ++i) issue();
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  const auto end = std::chrono::steady_clock::now();
+  {
+    std::unique_lock lock(mutex);
+    drained.wait(lock, [&] { return outstanding.load() == 0; });
+  }
+  LoadResult r;
+  r.seconds = std::chrono::duration<double>(end - start).count();
+  r.ok = ok;
+  r.failed = failed;
+  r.latency = histogram.Read();
+  return r;
+}
+
+void Print(const std::string& name, int in_flight, const LoadResult& r) {
+  const double mean = r.latency.total ? r.latency.sum_micros / r.latency.total : 0;
+  std::cout << std::left << std::setw(22) << name << std::right << std::setw(10) << in_flight << std::setw(12)
+            << std::fixed << std::setprecision(0) << r.ok / r.seconds << std::setw(11) << std::setprecision(1) << mean
+            << std::setw(11) << r.latency.Quantile(0.5) << std::setw(11) << r.latency.Quantile(0.99) << std::setw(9)
+            << r.failed << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"cdsd load benchmark"};
+  std::string bare_response, ready_file;
+  double seconds = 5;
+  int services = 3;
+  app.add_option("--serve-bare", bare_response, "Serve this response file as a bare server (internal)");
+  app.add_option("--ready-file", ready_file, "Where the bare server writes its address (internal)");
+  app.add_option("--seconds", seconds, "Seconds per measurement")->check(CLI::Range(0.1, 600.0));
+  app.add_option("--services", services, "Echo test services configured in cdsd")->check(CLI::Range(1, 20));
+  CLI11_PARSE(app, argc, argv);
+  if (!bare_response.empty()) return ServeBare(bare_response, ready_file);
+
+  const auto dir = std::filesystem::temp_directory_path() / ("cdsd-load-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream config(dir / "cdsd.yaml");
+    config << "listen: 127.0.0.1:0\naudit: {path: " << (dir / "audit.sqlite").string() << "}\nlogging: {level: warn}\nplugins:\n";
+    for (int i = 0; i < services; ++i) {
+      config << "  - id: echo-" << i << "\n    path: " << CDS_TEST_PLUGIN_DIR << "/libcds_test_echo.so\n    timeout_ms: 1000\n";
+    }
+  }
+  cds::v1::EvaluateRequest request;
+  request.set_hook("patient-view");
+  request.set_hook_instance("d1577c69-dfbe-44ad-ba6d-3e05e953b2ea");
+  request.mutable_patient()->set_birth_date("1980-05-17");
+  request.set_evaluation_date("2026-11-21");
+
+  const std::string self = std::filesystem::canonical("/proc/self/exe").string();
+  Child cdsd({std::string(CDS_BINARY_DIR) + "/host/cdsd", "--config", (dir / "cdsd.yaml").string(), "--ready-file",
+              (dir / "cdsd.ready").string()},
+             (dir / "cdsd.ready").string());
+  if (cdsd.address().empty()) {
+    std::cerr << "cdsd did not start\n";
+    return 1;
+  }
+  // Capture what cdsd answers, so the bare server sends the same bytes.
+  cds::v1::EvaluateResponse sample;
+  {
+    auto stub = cds::v1::DecisionSupport::NewStub(grpc::CreateChannel(cdsd.address(), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    if (!stub->Evaluate(&context, request, &sample).ok()) {
+      std::cerr << "cdsd refused the sample request\n";
+      return 1;
+    }
+    std::ofstream(dir / "response.bin") << sample.SerializeAsString();
+  }
+  Child bare({self, "--serve-bare", (dir / "response.bin").string(), "--ready-file", (dir / "bare.ready").string()},
+             (dir / "bare.ready").string());
+  if (bare.address().empty()) {
+    std::cerr << "bare server did not start\n";
+    return 1;
+  }
+
+  std::cout << "request " << request.ByteSizeLong() << " B, response " << sample.ByteSizeLong() << " B ("
+            << sample.cards_size() << " cards from " << services << " echo services), " << seconds
+            << " s per run, " << std::thread::hardware_concurrency() << " cores shared by client and server\n";
+  std::cout << std::left << std::setw(22) << "server" << std::right << std::setw(10) << "in-flight" << std::setw(12)
+            << "req/s" << std::setw(11) << "mean us" << std::setw(11) << "p50 us" << std::setw(11) << "p99 us"
+            << std::setw(9) << "failed" << "\n";
+  uint64_t failures = 0;
+  double ratio_at_100 = 0;
+  for (int in_flight : {1, 100}) {
+    Drive(bare.address(), request, in_flight, std::min(1.0, seconds));  // warm-up
+    const LoadResult b = Drive(bare.address(), request, in_flight, seconds);
+    Drive(cdsd.address(), request, in_flight, std::min(1.0, seconds));
+    const LoadResult c = Drive(cdsd.address(), request, in_flight, seconds);
+    Print("bare gRPC", in_flight, b);
+    Print("cdsd", in_flight, c);
+    failures += b.failed + c.failed;
+    if (in_flight == 100) ratio_at_100 = (c.ok / c.seconds) / (b.ok / b.seconds);
+  }
+  std::cout << "cdsd / bare throughput at 100 in flight: " << std::setprecision(2) << ratio_at_100 << "\n";
+  std::filesystem::remove_all(dir);
+  return failures == 0 ? 0 : 1;
+}
