@@ -26,6 +26,7 @@ grpc::ServerUnaryReactor* AdminService::ListPlugins(grpc::CallbackServerContext*
       case PluginState::kDisabled: p->set_state(cds::admin::v1::PLUGIN_STATE_DISABLED); break;
     }
     if (entry.service) {
+      p->set_stuck_calls(static_cast<uint32_t>(std::max<int64_t>(0, entry.service->stuck_calls().load())));
       const auto& info = entry.service->library().info();
       p->set_plugin_id(info.id());
       p->set_name(info.name());
@@ -40,7 +41,6 @@ grpc::ServerUnaryReactor* AdminService::ListPlugins(grpc::CallbackServerContext*
     p->set_calls(stats->calls.load());
     p->set_errors(stats->errors.load());
     p->set_timeouts(stats->timeouts.load());
-    p->set_stuck_calls(static_cast<uint32_t>(std::max<int64_t>(0, stats->stuck.load())));
     const auto latency = stats->latency.Read();
     p->mutable_latency()->set_p50_us(latency.Quantile(0.5));
     p->mutable_latency()->set_p90_us(latency.Quantile(0.9));

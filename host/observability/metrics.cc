@@ -40,7 +40,8 @@ std::vector<prometheus::MetricFamily> MetricsCollector::Collect() const {
     calls.metric.push_back(Value(stats->calls.load(), labels));
     errors.metric.push_back(Value(stats->errors.load(), labels));
     timeouts.metric.push_back(Value(stats->timeouts.load(), labels));
-    stuck.metric.push_back(Value(std::max<int64_t>(0, stats->stuck.load()), labels));
+    const int64_t stuck_now = entry.service ? entry.service->stuck_calls().load() : 0;
+    stuck.metric.push_back(Value(std::max<int64_t>(0, stuck_now), labels));
     loaded.metric.push_back(Value(entry.state == PluginState::kLoaded ? 1 : 0, labels));
     const auto h = stats->latency.Read();
     prometheus::ClientMetric m;

@@ -66,6 +66,9 @@ class PluginService {
   const nlohmann::json& settings() const { return settings_; }
   bool Answers(std::string_view hook) const;
   ServiceStats& stats() const { return *stats_; }
+  // Calls of this instance abandoned at their timeout that have not returned yet. Per instance,
+  // not per service id: a reload that replaces a hung plugin starts with a clean count.
+  std::atomic<int64_t>& stuck_calls() const { return stuck_calls_; }
   const cds::v1::ServiceDescriptor& descriptor() const { return descriptor_; }
 
   PluginService(std::string id, std::chrono::milliseconds timeout,
@@ -79,6 +82,7 @@ class PluginService {
   nlohmann::json settings_;
   cds_plugin_instance* instance_;
   std::shared_ptr<ServiceStats> stats_;
+  mutable std::atomic<int64_t> stuck_calls_{0};
   cds::v1::ServiceDescriptor descriptor_;
 };
 

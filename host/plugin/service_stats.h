@@ -17,9 +17,8 @@ struct ServiceStats {
   std::atomic<uint64_t> errors{0};
   std::atomic<uint64_t> timeouts{0};
   std::atomic<uint64_t> skipped{0};
-  // Calls running right now, and those among them already past their timeout.
+  // Calls running right now.
   std::atomic<int64_t> in_flight{0};
-  std::atomic<int64_t> stuck{0};
   LatencyHistogram latency;
 };
 

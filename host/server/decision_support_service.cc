@@ -28,7 +28,7 @@ std::string WhyNotRunnable(const ConfiguredPlugin& entry, const std::string& hoo
     case PluginState::kLoaded: break;
   }
   if (!entry.service->Answers(hook)) return "does not answer hook '" + hook + "'";
-  const int64_t stuck = entry.service->stats().stuck.load(std::memory_order_relaxed);
+  const int64_t stuck = entry.service->stuck_calls().load(std::memory_order_relaxed);
   if (stuck >= max_stuck) {
     return "quarantined: " + std::to_string(stuck) + " earlier calls are still running past their timeout";
   }
@@ -43,7 +43,7 @@ ServiceSelection SelectServices(const PluginSnapshot& snapshot, const cds::v1::E
   if (request.service_ids_size() == 0) {
     for (const auto& service : snapshot.ServingHook(request.hook())) {
       SelectedService s{service->id(), service, ""};
-      if (service->stats().stuck.load(std::memory_order_relaxed) >= max_stuck_calls) {
+      if (service->stuck_calls().load(std::memory_order_relaxed) >= max_stuck_calls) {
         s.skip_reason = WhyNotRunnable(*snapshot.Find(service->id()), request.hook(), max_stuck_calls);
         s.service = nullptr;
       }

@@ -162,7 +162,7 @@ void Evaluation::RunSlot(Slot& slot) {
     slot.state.store(kDone, std::memory_order_release);
   } else {
     // The deadline passed first: the answer is discarded and the stuck call is over.
-    stats.stuck.fetch_sub(1, std::memory_order_relaxed);
+    service.stuck_calls().fetch_sub(1, std::memory_order_relaxed);
     context_.pool->RetireStandIn();
   }
   SlotFinished();
@@ -225,7 +225,7 @@ void Evaluation::MergeSlot(Slot& slot, bool at_deadline) {
   int expected = kPending;
   if (at_deadline && slot.state.compare_exchange_strong(expected, kAbandoned, std::memory_order_acq_rel)) {
     service.stats().timeouts.fetch_add(1, std::memory_order_relaxed);
-    service.stats().stuck.fetch_add(1, std::memory_order_relaxed);
+    service.stuck_calls().fetch_add(1, std::memory_order_relaxed);
     context_.pool->AddStandIn();
     result->set_status(cds::v1::SERVICE_STATUS_TIMEOUT);
     result->set_message(deadline_is_callers_

@@ -170,3 +170,26 @@ TEST_F(ReloadTest, TwentyReloadsUnderContinuousLoadFailNoRequest) {
 
 }  // namespace
 }  // namespace cdsd
+
+namespace cdsd {
+namespace {
+
+TEST(ReloadQuarantine, ReplacingAHungPluginClearsItsQuarantine) {
+  TestServer server({{"svc", TestPlugin("libcds_test_sleeps.so"), 50, "{sleep_ms: 800}"}}, "max_stuck_calls: 1\n");
+  auto request = MinimalRequest();
+  request.add_service_ids("svc");
+  auto evaluate = [&] {
+    cds::v1::EvaluateResponse response;
+    auto context = testing::ContextWithDeadline();
+    EXPECT_TRUE(server.stub().Evaluate(context.get(), request, &response).ok());
+    return response.service_results(0).status();
+  };
+  EXPECT_EQ(evaluate(), cds::v1::SERVICE_STATUS_TIMEOUT);
+  EXPECT_EQ(evaluate(), cds::v1::SERVICE_STATUS_SKIPPED) << "one stuck call quarantines it";
+  server.WriteConfig({{"svc", TestPlugin("libcds_test_echo.so")}}, "max_stuck_calls: 1\n");
+  ASSERT_TRUE(server.server().Reload().ok());
+  EXPECT_EQ(evaluate(), cds::v1::SERVICE_STATUS_OK) << "the replacement instance is not quarantined";
+}
+
+}  // namespace
+}  // namespace cdsd

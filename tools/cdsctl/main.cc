@@ -193,6 +193,7 @@ int main(int argc, char** argv) {
   app.add_option("--timeout-ms", o.timeout_ms, "Deadline of each call")->capture_default_str()->check(CLI::Range(1, 600000));
   app.add_flag("--json", o.json, "Print the response as JSON (proto3 mapping, proto field names)");
   app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand: cdsctl evaluate -i x --json
 
   std::string hook;
   auto* services = app.add_subcommand("services", "List the enabled decision-support services");
