@@ -1,0 +1,270 @@
+#include "eligibility_card.h"
+
+#include <cds/sdk/clinical.h>
+
+#include <algorithm>
+
+namespace cds::eligibility {
+
+namespace {
+
+// CDS Hooks: the summary must stay under 140 characters.
+constexpr std::size_t kMaxSummary = 139;
+
+const char* ProductName(Product product) {
+  return product == Product::kEsketamineNasalSpray ? "esketamine nasal spray"
+                                                   : "IV racemic ketamine";
+}
+
+const char* IndicationShort(Indication indication) {
+  return indication == Indication::kTrd ? "TRD" : "MDSI";
+}
+
+const char* IndicationName(Indication indication) {
+  return indication == Indication::kTrd
+             ? "treatment-resistant depression (TRD)"
+             : "depressive symptoms with acute suicidal ideation or behaviour (MDSI)";
+}
+
+const char* OutcomeName(cds::v1::CriterionOutcome outcome) {
+  switch (outcome) {
+    case cds::v1::CRITERION_OUTCOME_MET: return "Met";
+    case cds::v1::CRITERION_OUTCOME_NOT_MET: return "Not met";
+    case cds::v1::CRITERION_OUTCOME_UNKNOWN: return "**Unknown**";
+    case cds::v1::CRITERION_OUTCOME_NOT_APPLICABLE: return "Not applicable";
+    default: return "?";
+  }
+}
+
+// Appends every part to `out` without building temporaries.
+template <class... Parts>
+void Append(std::string& out, const Parts&... parts) {
+  (out.append(std::string_view(parts)), ...);
+}
+
+// Appends `text` made safe inside one markdown table cell: pipes are escaped and line breaks
+// become spaces. Searching for each special character separately keeps the common case (none
+// present) to a few vectorised scans.
+void AppendCell(std::string& out, std::string_view text) {
+  while (!text.empty()) {
+    std::size_t special = text.size();
+    for (char c : {'|', '\n', '\r'}) special = std::min(special, text.find(c));
+    out.append(text.substr(0, special));
+    if (special == text.size()) return;
+    out.append(text[special] == '|' ? "\\|" : " ");
+    text.remove_prefix(special + 1);
+  }
+}
+
+void AppendCitationRefs(std::string& out, const cds::v1::Criterion& criterion) {
+  for (int i = 0; i < criterion.citation_ids_size(); ++i) {
+    Append(out, i == 0 ? " [" : ", ", criterion.citation_ids(i));
+  }
+  if (criterion.citation_ids_size() > 0) out += ']';
+}
+
+// The phrase a criterion contributes to the summary when it drives the decision.
+std::string Phrase(const CriterionLabels& labels, cds::v1::CriterionOutcome outcome) {
+  if (outcome == cds::v1::CRITERION_OUTCOME_UNKNOWN) {
+    return labels.unknown_label.empty() ? labels.short_label + " unconfirmed"
+                                        : labels.unknown_label;
+  }
+  if (outcome == cds::v1::CRITERION_OUTCOME_NOT_MET) {
+    return labels.unmet_label.empty() ? labels.short_label + " not met" : labels.unmet_label;
+  }
+  return labels.short_label;
+}
+
+std::string Summarise(const std::string& lead, const std::vector<std::string>& reasons) {
+  std::string summary = lead;
+  if (reasons.empty()) return summary;
+  summary += ": ";
+  for (std::size_t i = 0; i < reasons.size(); ++i) {
+    const std::string separator = i == 0 ? "" : "; ";
+    const std::size_t left = reasons.size() - i - 1;
+    const std::string more = left > 0 ? "; +" + std::to_string(left) + " more" : "";
+    // Keep room for the "+N more" tail of the reasons that will not fit.
+    if (summary.size() + separator.size() + reasons[i].size() + more.size() > kMaxSummary) {
+      summary += separator + "+" + std::to_string(reasons.size() - i) + " more";
+      break;
+    }
+    summary += separator + reasons[i];
+  }
+  if (summary.size() > kMaxSummary) summary.resize(kMaxSummary);
+  return summary;
+}
+
+std::string RoleText(Role role) {
+  switch (role) {
+    case Role::kEligibilityRequirement: return "eligibility requirement";
+    case Role::kContraindication: return "contraindication";
+    case Role::kCaution: return "caution";
+    case Role::kConcomitantTreatment: return "concomitant treatment";
+    case Role::kInformation: return "information";
+  }
+  return "";
+}
+
+void WriteMarkdown(const std::vector<CriterionLabels>& labels, const AssessedCourse& course,
+                   const LabelEdition& label_edition, const Knowledge& knowledge,
+                   const std::string& evaluation_date, const std::string& verdict,
+                   cds::v1::Card& card) {
+  std::string& md = *card.mutable_detail();
+  md.clear();
+  md.reserve(8192);
+  Append(md, "### ", verdict, ": ", ProductName(course.product), " for ",
+         IndicationName(course.indication), "\n\n- **Assessed:** ", ProductName(course.product),
+         course.product_assumed
+             ? " (no treatment course product in the request: `default_product` setting)"
+             : " (from the treatment course)",
+         ", ", IndicationShort(course.indication),
+         course.indication_assumed
+             ? " (no treatment course indication in the request: `default_indication` setting)\n"
+             : " (from the treatment course)\n",
+         "- **Label edition:** ", label_edition.id, " (", label_edition.title, ")\n",
+         "- **Evaluated on:** ", evaluation_date, "\n");
+  if (course.product == Product::kIvRacemicKetamine) {
+    md +=
+        "- IV racemic ketamine is off-label for depression: the esketamine label's criteria "
+        "are applied, with the ketamine injection label's contraindication where a "
+        "significant rise in blood pressure would be a serious hazard [S35].\n";
+  }
+
+  bool first_reason = true;
+  for (int i = 0; i < card.criteria_size(); ++i) {
+    const cds::v1::Criterion& c = card.criteria(i);
+    const Role role = labels[i].spec->role;
+    if (!MakesIneligible(role, c.outcome()) && !NeedsReview(role, c.outcome())) continue;
+    if (first_reason) md += "\n#### Why\n";
+    first_reason = false;
+    Append(md, "- **", Phrase(labels[i], c.outcome()), "** (", c.role(), "): ", c.explanation());
+    AppendCitationRefs(md, c);
+    md += '\n';
+  }
+
+  if (card.missing_inputs_size() > 0) {
+    md += "\n#### Missing inputs\n";
+    for (const cds::v1::MissingInput& m : card.missing_inputs()) {
+      Append(md, "- `", m.path(), "` ", m.name(), ": ", m.impact(), "\n");
+    }
+  }
+
+  md += "\n#### All criteria\n| Criterion | Outcome | Values used | Basis |\n|---|---|---|---|\n";
+  for (const cds::v1::Criterion& c : card.criteria()) {
+    md += "| ";
+    AppendCell(md, c.description());
+    Append(md, " | ", OutcomeName(c.outcome()), " | ");
+    if (c.inputs_size() == 0) md += '-';
+    for (int i = 0; i < c.inputs_size(); ++i) {
+      const cds::v1::InputValue& v = c.inputs(i);
+      if (i > 0) md += "; ";
+      AppendCell(md, v.name());
+      md += ": ";
+      AppendCell(md, v.value());
+      Append(md, " (`", v.path(), "`)");
+    }
+    md += " | ";
+    AppendCell(md, c.explanation());
+    AppendCitationRefs(md, c);
+    md += " |\n";
+  }
+
+  md += "\n#### Sources\n";
+  for (const cds::v1::Citation& citation : card.citations()) {
+    Append(md, "- ", citation.id(), ": ", citation.title(), ", ", citation.edition());
+    if (!citation.url().empty()) Append(md, ", <", citation.url(), ">");
+    md += '\n';
+  }
+  Append(md, "\nKnowledge ", knowledge.version(), ", reviewed ", knowledge.review_date(),
+         ". This card supports, and never replaces, the prescriber's judgement and the current "
+         "prescribing information.\n");
+}
+
+}  // namespace
+
+bool MakesIneligible(Role role, cds::v1::CriterionOutcome outcome) {
+  return (role == Role::kContraindication && outcome == cds::v1::CRITERION_OUTCOME_MET) ||
+         (role == Role::kEligibilityRequirement && outcome == cds::v1::CRITERION_OUTCOME_NOT_MET);
+}
+
+bool NeedsReview(Role role, cds::v1::CriterionOutcome outcome) {
+  if (role == Role::kInformation) return false;
+  if (outcome == cds::v1::CRITERION_OUTCOME_UNKNOWN) return true;
+  return (role == Role::kCaution && outcome == cds::v1::CRITERION_OUTCOME_MET) ||
+         (role == Role::kConcomitantTreatment && outcome == cds::v1::CRITERION_OUTCOME_NOT_MET);
+}
+
+void CompleteCard(const std::vector<CriterionLabels>& labels, const AssessedCourse& course,
+                  const LabelEdition& label_edition, const Knowledge& knowledge,
+                  const std::string& evaluation_date, cds::v1::Card& card) {
+  cds::v1::EligibilityDecision& decision = *card.mutable_eligibility();
+  // Contraindications lead the summary, unmet requirements follow.
+  std::vector<std::string> contraindications;
+  std::vector<std::string> unmet_requirements;
+  std::vector<std::string> review_reasons;
+  for (int i = 0; i < card.criteria_size(); ++i) {
+    cds::v1::Criterion& criterion = *card.mutable_criteria(i);
+    const Role role = labels[i].spec->role;
+    criterion.set_role(RoleText(role));
+    if (MakesIneligible(role, criterion.outcome())) {
+      decision.add_contraindication_ids(criterion.id());
+      (role == Role::kContraindication ? contraindications : unmet_requirements)
+          .push_back(Phrase(labels[i], criterion.outcome()));
+    } else if (NeedsReview(role, criterion.outcome())) {
+      decision.add_review_criterion_ids(criterion.id());
+      std::string phrase = Phrase(labels[i], criterion.outcome());
+      if (std::find(review_reasons.begin(), review_reasons.end(), phrase) == review_reasons.end()) {
+        review_reasons.push_back(std::move(phrase));
+      }
+    }
+    for (const std::string& id : criterion.citation_ids()) {
+      if (const cds::v1::Citation* citation = knowledge.FindCitation(id)) {
+        cds::sdk::AddCitation(card, *citation);
+      }
+    }
+  }
+
+  const std::string course_text =
+      std::string(ProductName(course.product)) + " (" + IndicationShort(course.indication) + ")";
+  std::vector<std::string> ineligible_reasons = contraindications;
+  ineligible_reasons.insert(ineligible_reasons.end(), unmet_requirements.begin(),
+                            unmet_requirements.end());
+  std::string verdict;
+  if (!ineligible_reasons.empty()) {
+    decision.set_status(cds::v1::ELIGIBILITY_STATUS_INELIGIBLE);
+    card.set_indicator(!contraindications.empty() ? cds::v1::INDICATOR_CRITICAL
+                                                  : cds::v1::INDICATOR_WARNING);
+    card.set_summary(Summarise("Not eligible for " + course_text, ineligible_reasons));
+    verdict = "Not eligible";
+  } else if (!review_reasons.empty()) {
+    decision.set_status(cds::v1::ELIGIBILITY_STATUS_NEEDS_REVIEW);
+    card.set_indicator(cds::v1::INDICATOR_WARNING);
+    card.set_summary(Summarise("Review before " + course_text, review_reasons));
+    verdict = "Needs review";
+  } else {
+    decision.set_status(cds::v1::ELIGIBILITY_STATUS_ELIGIBLE);
+    card.set_indicator(cds::v1::INDICATOR_INFO);
+    card.set_summary(Summarise(
+        "Eligible for " + course_text + ": criteria met, no contraindication or caution found",
+        {}));
+    verdict = "Eligible";
+  }
+  decision.set_product(course.product == Product::kEsketamineNasalSpray
+                           ? cds::v1::KETAMINE_PRODUCT_ESKETAMINE_NASAL_SPRAY
+                           : cds::v1::KETAMINE_PRODUCT_IV_RACEMIC_KETAMINE);
+  decision.set_indication(course.indication == Indication::kTrd
+                              ? cds::v1::KETAMINE_INDICATION_TRD
+                              : cds::v1::KETAMINE_INDICATION_MDSI);
+  decision.set_label_edition(label_edition.id);
+  decision.set_requires_oral_antidepressant(
+      course.product == Product::kEsketamineNasalSpray &&
+      label_edition.by_indication[static_cast<int>(course.indication)].required_classes != 0);
+  decision.set_product_assumed(course.product_assumed);
+  decision.set_indication_assumed(course.indication_assumed);
+
+  *card.mutable_source() = knowledge.source();
+  card.set_knowledge_version(knowledge.version());
+  WriteMarkdown(labels, course, label_edition, knowledge, evaluation_date, verdict, card);
+}
+
+}  // namespace cds::eligibility
