@@ -1,5 +1,6 @@
 #include "observability/logging.h"
 
+#include <google/protobuf/stubs/logging.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -34,6 +35,12 @@ void ConfigureLogging(const std::string& format, const std::string& level) {
   }
   spdlog::set_level(spdlog::level::from_str(level == "warn" ? "warning" : level));
   spdlog::flush_on(spdlog::level::info);
+  // libprotobuf (shared with the plugins) would otherwise write to stderr in its own format.
+  // Its messages name fields and types, never field values.
+  google::protobuf::SetLogHandler([](google::protobuf::LogLevel level, const char*, int, const std::string& message) {
+    LogEvent(level >= google::protobuf::LOGLEVEL_ERROR ? LogLevel::kError : LogLevel::kWarn, "protobuf",
+             {{"message", message}});
+  });
 }
 
 void LogEvent(LogLevel level, const std::string& event, const nlohmann::json& fields) {
