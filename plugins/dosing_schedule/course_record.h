@@ -1,0 +1,48 @@
+// The ketamine course a request describes, read and checked once per request: the product,
+// the indication, the date course week 1 begins, and the sessions already given in date order.
+#ifndef CDS_PLUGINS_DOSING_SCHEDULE_COURSE_RECORD_H_
+#define CDS_PLUGINS_DOSING_SCHEDULE_COURSE_RECORD_H_
+
+#include <cds/sdk/clinical.h>
+
+#include <vector>
+
+namespace cds::dosing {
+
+struct GivenSession {
+  sdk::Date date;
+  // 0 when the request does not record the dose.
+  double dose_mg = 0;
+  cds::v1::Tolerability tolerability = cds::v1::TOLERABILITY_UNSPECIFIED;
+  // Index in patient.treatment_course.sessions, for the input paths a card shows.
+  int request_index = 0;
+};
+
+enum class CourseStartSource { kStartDate, kFirstSession, kEvaluationDate };
+
+struct CourseRecord {
+  // False when the request has no treatment_course at all.
+  bool present = false;
+  cds::v1::KetamineProduct product = cds::v1::KETAMINE_PRODUCT_UNSPECIFIED;
+  cds::v1::KetamineIndication indication = cds::v1::KETAMINE_INDICATION_UNSPECIFIED;
+  // First day of course week 1.
+  sdk::Date start;
+  CourseStartSource start_source = CourseStartSource::kEvaluationDate;
+  // Sorted by date (stable, so same-day entries keep their request order).
+  std::vector<GivenSession> given;
+};
+
+// Reads patient.treatment_course. Throws sdk::InvalidRequest (naming the field, never its value)
+// when a date is not "YYYY-MM-DD", a dose is negative or not a number, a session is dated after
+// the evaluation date, or a session precedes the course start date.
+CourseRecord ReadCourseRecord(const cds::v1::PatientContext& patient, sdk::Date evaluation_date);
+
+// 1-based week of the course that holds `day`; 0 or less before the course starts.
+int CourseWeek(sdk::Date start, sdk::Date day);
+
+// First day of course week `week`.
+sdk::Date WeekStart(sdk::Date start, int week);
+
+}  // namespace cds::dosing
+
+#endif  // CDS_PLUGINS_DOSING_SCHEDULE_COURSE_RECORD_H_
