@@ -102,16 +102,6 @@ void CourseAssessment::Assess() {
 }
 
 bool CourseAssessment::AssessProduct() {
-  if (!course_.present) {
-    basis_.Add(Rule::kProduct, kUnknown,
-               "The request has no treatment course, so there is no order to schedule.");
-    basis_.Missing("patient.treatment_course", "Treatment course (product, indication, start date)",
-                   "no dosing schedule can be computed");
-    basis_.NeedsAttention("no ketamine course in the request; no schedule",
-                          "The request carries no treatment course: send the ordered product, "
-                          "indication and start date to get a schedule.");
-    return false;
-  }
   if (!IsEsketamine() && !IsIv()) {
     basis_.Add(Rule::kProduct, kUnknown, "The treatment course does not name the product.");
     basis_.Missing(

@@ -20,7 +20,6 @@ sdk::Date WeekStart(sdk::Date start, int week) {
 
 CourseRecord ReadCourseRecord(const cds::v1::PatientContext& patient, sdk::Date evaluation_date) {
   CourseRecord record;
-  record.present = patient.has_treatment_course();
   const cds::v1::TreatmentCourse& course = patient.treatment_course();
   record.product = course.product();
   record.indication = course.indication();

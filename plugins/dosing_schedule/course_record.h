@@ -21,8 +21,6 @@ struct GivenSession {
 enum class CourseStartSource { kStartDate, kFirstSession, kEvaluationDate };
 
 struct CourseRecord {
-  // False when the request has no treatment_course at all.
-  bool present = false;
   cds::v1::KetamineProduct product = cds::v1::KETAMINE_PRODUCT_UNSPECIFIED;
   cds::v1::KetamineIndication indication = cds::v1::KETAMINE_INDICATION_UNSPECIFIED;
   // First day of course week 1.

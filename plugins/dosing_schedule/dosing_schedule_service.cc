@@ -79,6 +79,9 @@ void DosingScheduleService::Evaluate(const cds::plugin::v1::EvaluateInput& input
   const std::optional<sdk::Date> today = sdk::EvaluationDate(input);
   if (!today) throw sdk::InvalidRequest("evaluation_date is missing or not a YYYY-MM-DD date");
 
+  // Without a treatment course the hook is not about a ketamine or esketamine order: no card,
+  // as CDS Hooks services do for orders they do not cover (the eligibility service does the same).
+  if (!input.patient().has_treatment_course()) return;
   const CourseRecord course = ReadCourseRecord(input.patient(), *today);
   cds::v1::Card& card = *output.add_cards();
   const std::vector<Attention> attention =

@@ -69,6 +69,17 @@ Request TrdCourseInWeekSix() {
   return r;
 }
 
+TEST(DosingService, OrderWithoutAKetamineCourseGetsNoCard) {
+  // order-select fires for every order: a request with no treatment course is not about
+  // ketamine, and a card there would only be noise.
+  for (const char* hook : {"order-select", "order-sign", "treatment-review"}) {
+    const DosingScheduleService service(json::object());
+    cds::plugin::v1::EvaluateOutput output;
+    service.Evaluate(Request(hook, "2026-11-20").BornOn("1980-01-01").input(), output);
+    EXPECT_EQ(output.cards_size(), 0) << hook;
+  }
+}
+
 TEST(DosingService, NewTrdOrderPlansTwelveWeeksStartingAtFiftySixMilligrams) {
   const cds::v1::Card card = Evaluate(NewTrdOrder());
   const auto& d = card.dosing_schedule();
@@ -427,10 +438,11 @@ TEST(DosingService, MonitoringPlanFollowsTheLabel) {
 }
 
 TEST(DosingService, MissingProductOrIndicationGivesNoScheduleAndSaysWhatIsMissing) {
-  Request no_course("order-select", "2026-03-02");
-  const cds::v1::Card none = Evaluate(no_course);
+  Request no_product("order-select", "2026-03-02");
+  no_product.Course(cds::v1::KETAMINE_PRODUCT_UNSPECIFIED, cds::v1::KETAMINE_INDICATION_TRD, "2026-03-02");
+  const cds::v1::Card none = Evaluate(no_product);
   EXPECT_TRUE(none.dosing_schedule().dose_withheld());
-  EXPECT_TRUE(HasMissing(none, "patient.treatment_course"));
+  EXPECT_TRUE(HasMissing(none, "patient.treatment_course.product"));
   EXPECT_EQ(none.indicator(), cds::v1::INDICATOR_WARNING);
 
   Request no_indication("order-select", "2026-03-02");
@@ -450,7 +462,9 @@ TEST(DosingService, EveryCardCarriesSummarySourceCriteriaCitationsAndKnowledgeVe
   Request mdsi("order-select", "2026-03-02");
   mdsi.BornOn("1990-01-01").EsketamineMdsi();
   requests.push_back(mdsi);
-  requests.push_back(Request("order-select", "2026-03-02"));
+  Request unnamed("order-select", "2026-03-02");
+  unnamed.Course(cds::v1::KETAMINE_PRODUCT_UNSPECIFIED, cds::v1::KETAMINE_INDICATION_TRD, "2026-03-02");
+  requests.push_back(unnamed);
   for (const Request& r : requests) {
     const cds::v1::Card card = Evaluate(r);
     EXPECT_FALSE(card.summary().empty());
