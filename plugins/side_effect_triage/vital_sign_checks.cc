@@ -1,0 +1,151 @@
+#include "vital_sign_checks.h"
+
+#include <cds/sdk/clinical.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "plain_text.h"
+
+namespace cds::triage {
+
+SevereBloodPressure FindSevereBloodPressure(const SessionObservations& session,
+                                            const TriageThresholds& t) {
+  SevereBloodPressure result;
+  bool any_systolic = false;
+  bool any_diastolic = false;
+  double worst_excess = 0;
+  for (const VitalReading& r : session.readings) {
+    any_systolic = any_systolic || r.systolic.has_value();
+    any_diastolic = any_diastolic || r.diastolic.has_value();
+    // Strictly above: the escalation table says "> 180/110" (S42), so 180/110 itself does not fire.
+    const double excess = std::max(r.systolic ? *r.systolic - t.bp_severe_systolic_mmhg : 0.0,
+                                   r.diastolic ? *r.diastolic - t.bp_severe_diastolic_mmhg : 0.0);
+    if (excess > 0 && excess > worst_excess) {
+      worst_excess = excess;
+      result.reading = &r;
+    }
+  }
+  result.unknown = result.reading == nullptr && !(any_systolic && any_diastolic);
+  return result;
+}
+
+namespace {
+
+template <class Better>
+const VitalReading* Select(const SessionObservations& session, VitalSign sign, Better better) {
+  const VitalReading* best = nullptr;
+  for (const VitalReading& r : session.readings) {
+    if (!ValueOf(r, sign)) continue;
+    if (best == nullptr || better(r, *best)) best = &r;
+  }
+  return best;
+}
+
+}  // namespace
+
+const VitalReading* Lowest(const SessionObservations& session, VitalSign sign) {
+  return Select(session, sign, [sign](const VitalReading& a, const VitalReading& b) {
+    return *ValueOf(a, sign) < *ValueOf(b, sign);
+  });
+}
+
+const VitalReading* Highest(const SessionObservations& session, VitalSign sign) {
+  return Select(session, sign, [sign](const VitalReading& a, const VitalReading& b) {
+    return *ValueOf(a, sign) > *ValueOf(b, sign);
+  });
+}
+
+const VitalReading* Latest(const SessionObservations& session, VitalSign sign) {
+  const VitalReading* best = nullptr;
+  for (const VitalReading& r : session.readings) {
+    if (!ValueOf(r, sign) || !r.minute) continue;
+    if (best == nullptr || *r.minute >= *best->minute) best = &r;
+  }
+  return best;
+}
+
+BaselineComparison CompareLatestWithBaseline(const SessionObservations& session,
+                                             const TriageThresholds& t) {
+  BaselineComparison c;
+  for (const VitalReading& r : session.readings) {
+    if (!r.systolic || !r.diastolic || !r.minute) continue;
+    if (c.latest == nullptr || *r.minute >= *c.latest->minute) c.latest = &r;
+  }
+  if (!session.baseline_systolic || !session.baseline_diastolic) {
+    c.explanation =
+        "The pre-dose blood pressure is not recorded, so the return to baseline cannot be judged.";
+    return c;
+  }
+  if (c.latest == nullptr) {
+    c.explanation = "No timed post-dose reading has both systolic and diastolic pressure.";
+    return c;
+  }
+  const double systolic_gap = std::fabs(*c.latest->systolic - *session.baseline_systolic);
+  const double diastolic_gap = std::fabs(*c.latest->diastolic - *session.baseline_diastolic);
+  const bool near = systolic_gap <= t.discharge_bp_systolic_margin_mmhg + kComparisonTolerance &&
+                    diastolic_gap <= t.discharge_bp_diastolic_margin_mmhg + kComparisonTolerance;
+  c.outcome = near ? cds::v1::CRITERION_OUTCOME_MET : cds::v1::CRITERION_OUTCOME_NOT_MET;
+  c.explanation =
+      Concat({"Latest blood pressure ", Measured{*c.latest->systolic}, "/",
+              Measured{*c.latest->diastolic}, " mm[Hg] at ", *c.latest->minute,
+              " min against baseline ", Measured{*session.baseline_systolic}, "/",
+              Measured{*session.baseline_diastolic}, " mm[Hg]: ", near ? "within" : "outside",
+              " the site margins of ", Measured{t.discharge_bp_systolic_margin_mmhg}, "/",
+              Measured{t.discharge_bp_diastolic_margin_mmhg}, " mm[Hg]."});
+  return c;
+}
+
+std::string SymptomName(const ReportedSymptom& symptom) {
+  if (symptom.definition != nullptr) return symptom.definition->display;
+  if (!symptom.symptom->code().text().empty()) return symptom.symptom->code().text();
+  if (symptom.symptom->code().coding_size() > 0) {
+    const cds::v1::Coding& c = symptom.symptom->code().coding(0);
+    return c.display().empty() ? Concat({"code ", c.code()}) : c.display();
+  }
+  return "uncoded symptom";
+}
+
+std::string SymptomPath(const ReportedSymptom& symptom) {
+  return Concat({"patient.session_report.symptoms[", symptom.index, "]"});
+}
+
+std::string DescribeSymptom(const ReportedSymptom& symptom) {
+  const cds::v1::Symptom& s = *symptom.symptom;
+  std::string out = SymptomName(symptom);
+  out.reserve(out.size() + 96);
+  if (symptom.matched_coding != nullptr) {
+    Append(out, {" [", cds::sdk::Describe(*symptom.matched_coding), "]"});
+  } else if (s.code().coding_size() == 0) {
+    out += " [no coding]";
+  } else {
+    out += " [";
+    for (int i = 0; i < s.code().coding_size(); ++i) {
+      const cds::v1::Coding& c = s.code().coding(i);
+      Append(out,
+             {i ? "; " : "", c.code(), " (", c.system().empty() ? "no system" : c.system(), ")"});
+    }
+    out += "]";
+  }
+  switch (s.severity()) {
+    case cds::v1::SEVERITY_MILD:
+      out += ", mild";
+      break;
+    case cds::v1::SEVERITY_MODERATE:
+      out += ", moderate";
+      break;
+    case cds::v1::SEVERITY_SEVERE:
+      out += ", severe";
+      break;
+    default:
+      out += ", severity not recorded";
+      break;
+  }
+  if (s.has_onset_minutes_after_dose()) {
+    Append(out, {", onset ", s.onset_minutes_after_dose(), " min"});
+  }
+  out += s.resolved() ? ", resolved" : ", still present";
+  return out;
+}
+
+}  // namespace cds::triage
