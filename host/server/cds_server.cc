@@ -201,7 +201,15 @@ void CdsServer::Shutdown(std::chrono::milliseconds grace) {
     auto* health = server_->GetHealthCheckService();
     health->SetServingStatus("", false);
     health->SetServingStatus(kServiceName, false);
-    server_->Shutdown(std::chrono::system_clock::now() + grace);
+    // Drain our own calls first: gRPC's Shutdown would also wait for idle client connections
+    // (an EHR keeps its channel open), holding every shutdown for the whole grace period.
+    service_->StopAccepting();
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    while (service_->in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    // A short deadline lets answers already finished reach the wire, then closes connections.
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(250));
   }
   if (admin_server_) admin_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
   if (pool_) pool_->Drain(std::chrono::milliseconds(1000));

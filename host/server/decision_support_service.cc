@@ -107,6 +107,7 @@ grpc::ServerUnaryReactor* DecisionSupportService::Evaluate(grpc::CallbackServerC
                                           "UNKNOWN_SERVICE"));
   }
   grpc::ServerUnaryReactor* reactor = rpc->DefaultReactor();
+  in_flight_.fetch_add(1, std::memory_order_acq_rel);
   auto evaluation = std::make_shared<Evaluation>(context_, rpc, request, response, reactor, std::move(snapshot));
   evaluation->Start(std::move(selection.services), evaluation_time, evaluation_date);
   return reactor;
@@ -124,19 +125,27 @@ grpc::ServerUnaryReactor* DecisionSupportService::SubmitFeedback(
                                           "NO_AUDIT_TRAIL"));
   }
   grpc::ServerUnaryReactor* reactor = rpc->DefaultReactor();
+  in_flight_.fetch_add(1, std::memory_order_acq_rel);
   context_.audit->RecordFeedback(
       *request, TimeUtil::TimestampToMicroseconds(TimeUtil::GetCurrentTime()),
-      [reactor, response](absl::Status status, int recorded) {
-        if (status.ok()) {
-          response->set_recorded(recorded);
-          reactor->Finish(grpc::Status::OK);
-        } else if (absl::IsNotFound(status)) {
-          reactor->Finish(ErrorWithReason(grpc::StatusCode::NOT_FOUND, std::string(status.message()), "UNKNOWN_CARD"));
-        } else {
-          reactor->Finish(ErrorWithReason(grpc::StatusCode::UNAVAILABLE, std::string(status.message()), "AUDIT_WRITE_FAILED"));
-        }
+      [this, reactor, response](absl::Status status, int recorded) {
+        FinishFeedback(reactor, response, status, recorded);
       });
   return reactor;
+}
+
+void DecisionSupportService::FinishFeedback(grpc::ServerUnaryReactor* reactor,
+                                            cds::v1::SubmitFeedbackResponse* response,
+                                            const absl::Status& status, int recorded) {
+  if (status.ok()) {
+    response->set_recorded(recorded);
+    reactor->Finish(grpc::Status::OK);
+  } else if (absl::IsNotFound(status)) {
+    reactor->Finish(ErrorWithReason(grpc::StatusCode::NOT_FOUND, std::string(status.message()), "UNKNOWN_CARD"));
+  } else {
+    reactor->Finish(ErrorWithReason(grpc::StatusCode::UNAVAILABLE, std::string(status.message()), "AUDIT_WRITE_FAILED"));
+  }
+  in_flight_.fetch_sub(1, std::memory_order_release);
 }
 
 }  // namespace cdsd

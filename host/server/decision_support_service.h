@@ -16,10 +16,14 @@ namespace cdsd {
 class DecisionSupportService final : public cds::v1::DecisionSupport::CallbackService {
  public:
   DecisionSupportService(const CurrentSnapshot& snapshots, EvaluationContext context)
-      : snapshots_(snapshots), context_(context) {}
+      : snapshots_(snapshots), context_(context) {
+    context_.in_flight = &in_flight_;
+  }
 
   // After this, new calls get UNAVAILABLE (in-flight ones finish).
   void StopAccepting() { accepting_.store(false); }
+  // Evaluate and SubmitFeedback calls accepted and not yet finished.
+  int64_t in_flight() const { return in_flight_.load(std::memory_order_acquire); }
 
   grpc::ServerUnaryReactor* ListServices(grpc::CallbackServerContext* rpc,
                                          const cds::v1::ListServicesRequest* request,
@@ -32,9 +36,13 @@ class DecisionSupportService final : public cds::v1::DecisionSupport::CallbackSe
                                            cds::v1::SubmitFeedbackResponse* response) override;
 
  private:
+  void FinishFeedback(grpc::ServerUnaryReactor* reactor, cds::v1::SubmitFeedbackResponse* response,
+                      const absl::Status& status, int recorded);
+
   const CurrentSnapshot& snapshots_;
   EvaluationContext context_;
   std::atomic<bool> accepting_{true};
+  std::atomic<int64_t> in_flight_{0};
 };
 
 // Which services run for a request: the named ones (unknown id → error), or every loaded

@@ -205,10 +205,12 @@ void Evaluation::Complete(bool at_deadline) {
                                        "the audit trail is not keeping up; advice is not given "
                                        "without an audit record. Retry shortly.",
                                        "AUDIT_BACKLOG_FULL"));
+      context_.in_flight->fetch_sub(1, std::memory_order_release);
       return;
     }
   }
   reactor_->Finish(grpc::Status::OK);
+  context_.in_flight->fetch_sub(1, std::memory_order_release);
 }
 
 void Evaluation::MergeSlot(Slot& slot, bool at_deadline) {

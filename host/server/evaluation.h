@@ -25,6 +25,8 @@ struct EvaluationContext {
   WorkerPool* pool = nullptr;
   AuditTrail* audit = nullptr;
   int max_stuck_calls = 4;
+  // Calls answered later than their handler returned; decremented once each is finished.
+  std::atomic<int64_t>* in_flight = nullptr;
 };
 
 // A service picked for this call, or one named by the caller that will not run (with why).

@@ -6,11 +6,16 @@
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
+#include <thread>
 
 #include "cdsd_process.h"
 #include "support/test_server.h"
@@ -174,6 +179,80 @@ TEST_F(BuiltInPlugins, CdsctlListsPluginsThroughTheAdminSocket) {
   for (const auto& p : kBuiltIns) EXPECT_THAT(r.output, ::testing::HasSubstr(p[0]));
 }
 
+// A loopback port that was free a moment ago.
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t size = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+TEST(CdsdProcessTest, MetricsEndpointCountsCallsPerService) {
+  TempDir dir;
+  const int port = FreePort();
+  const auto config = dir.path() / "cdsd.yaml";
+  std::ofstream(config) << ConfigYaml({{"echo", TestPlugin("libcds_test_echo.so")}},
+                                      "metrics_listen: 127.0.0.1:" + std::to_string(port) + "\n");
+  CdsdProcess process(config, dir.path());
+  ASSERT_TRUE(process.serving()) << process.Log();
+  auto stub = cds::v1::DecisionSupport::NewStub(grpc::CreateChannel(process.address(), grpc::InsecureChannelCredentials()));
+  for (int i = 0; i < 3; ++i) {
+    cds::v1::EvaluateResponse response;
+    auto context = ContextWithDeadline();
+    ASSERT_TRUE(stub->Evaluate(context.get(), MinimalRequest(), &response).ok());
+  }
+  // bash's /dev/tcp: no HTTP client needed.
+  const CommandResult r = RunCommand("bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(port) +
+                                     " && printf \"GET /metrics HTTP/1.0\\r\\n\\r\\n\" >&3 && cat <&3'");
+  EXPECT_THAT(r.output, ::testing::HasSubstr("cdsd_service_calls_total{service=\"echo\"} 3"));
+  EXPECT_THAT(r.output, ::testing::HasSubstr("cdsd_service_latency_seconds_count{service=\"echo\"} 3"));
+  EXPECT_THAT(r.output, ::testing::HasSubstr("cdsd_config_generation 1"));
+  EXPECT_THAT(r.output, ::testing::HasSubstr("cdsd_reloads_total{result=\"failure\"} 0"));
+}
+
+TEST(CdsdProcessTest, JsonLogsAreOneObjectPerLineWithoutPatientData) {
+  TempDir dir;
+  const auto config = dir.path() / "cdsd.yaml";
+  std::ofstream(config) << ConfigYaml({{"echo", TestPlugin("libcds_test_echo.so")},
+                                       {"throws", TestPlugin("libcds_test_throws.so")},
+                                       {"broken", TestPlugin("libcds_test_raw_2_0.so")}},
+                                      "logging: {format: json, level: debug}\n");
+  CdsdProcess process(config, dir.path());
+  ASSERT_TRUE(process.serving()) << process.Log();
+  auto stub = cds::v1::DecisionSupport::NewStub(grpc::CreateChannel(process.address(), grpc::InsecureChannelCredentials()));
+  auto request = MinimalRequest();
+  request.mutable_patient()->set_patient_id("MRN-SECRET-4711");
+  request.mutable_patient()->set_birth_date("1961-07-23");
+  cds::v1::EvaluateResponse response;
+  auto context = ContextWithDeadline();
+  ASSERT_TRUE(stub->Evaluate(context.get(), request, &response).ok());
+  ASSERT_EQ(process.Stop(SIGTERM, std::chrono::seconds(10)), 0);
+
+  const std::string log = process.Log();
+  std::istringstream lines(log);
+  std::string line;
+  int count = 0;
+  std::set<std::string> events;
+  while (std::getline(lines, line)) {
+    const auto parsed = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_FALSE(parsed.is_discarded()) << "not JSON: " << line;
+    ASSERT_TRUE(parsed.contains("event") && parsed.contains("time") && parsed.contains("level")) << line;
+    events.insert(parsed["event"].get<std::string>());
+    ++count;
+  }
+  EXPECT_GE(count, 5);
+  for (const char* e : {"plugin_loaded", "plugin_refused", "serving", "service_failed", "stopped"}) {
+    EXPECT_TRUE(events.count(e)) << "missing event " << e << " in:\n" << log;
+  }
+  EXPECT_THAT(log, ::testing::Not(::testing::HasSubstr("MRN-SECRET-4711")));
+  EXPECT_THAT(log, ::testing::Not(::testing::HasSubstr("1961-07-23")));
+}
+
 TEST(CdsdProcessTest, SigtermDrainsAndExitsZero) {
   TempDir dir;
   const auto config = dir.path() / "cdsd.yaml";
@@ -182,6 +261,30 @@ TEST(CdsdProcessTest, SigtermDrainsAndExitsZero) {
   ASSERT_TRUE(process.serving()) << process.Log();
   EXPECT_EQ(process.Stop(SIGTERM, std::chrono::seconds(10)), 0) << process.Log();
   EXPECT_THAT(process.Log(), ::testing::HasSubstr("stopped"));
+}
+
+TEST(CdsdProcessTest, SigtermLetsTheCallInFlightFinishAndDoesNotWaitForIdleConnections) {
+  TempDir dir;
+  const auto config = dir.path() / "cdsd.yaml";
+  std::ofstream(config) << ConfigYaml({{"slow", TestPlugin("libcds_test_sleeps.so"), 5000, "{sleep_ms: 500}"}});
+  CdsdProcess process(config, dir.path(), /*shutdown_grace_ms=*/20000);
+  ASSERT_TRUE(process.serving()) << process.Log();
+  // An EHR keeps its channel open; gRPC alone would wait for it until the grace period ends.
+  auto channel = grpc::CreateChannel(process.address(), grpc::InsecureChannelCredentials());
+  auto stub = cds::v1::DecisionSupport::NewStub(channel);
+  grpc::Status status;
+  cds::v1::EvaluateResponse response;
+  std::thread call([&] {
+    auto context = ContextWithDeadline();
+    status = stub->Evaluate(context.get(), MinimalRequest(), &response);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  // Exiting within 10 s proves cdsd did not sit out its 20 s grace period.
+  EXPECT_EQ(process.Stop(SIGTERM, std::chrono::seconds(10)), 0) << process.Log();
+  call.join();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.service_results_size(), 1);
+  EXPECT_EQ(response.service_results(0).status(), cds::v1::SERVICE_STATUS_OK) << "drained, not cut off";
 }
 
 TEST(CdsdProcessTest, SighupReloadsTheConfig) {

@@ -15,8 +15,10 @@ namespace cdsd::testing {
 std::string CdsdBinary() { return std::string(CDS_BINARY_DIR) + "/host/cdsd"; }
 std::string CdsctlBinary() { return std::string(CDS_BINARY_DIR) + "/tools/cdsctl/cdsctl"; }
 
-CdsdProcess::CdsdProcess(const std::filesystem::path& config, const std::filesystem::path& work_dir)
+CdsdProcess::CdsdProcess(const std::filesystem::path& config, const std::filesystem::path& work_dir,
+                         int shutdown_grace_ms)
     : work_dir_(work_dir) {
+  const std::string grace = std::to_string(shutdown_grace_ms);
   const auto ready = work_dir_ / "ready";
   std::filesystem::remove(ready);
   const std::string log = log_path().string();
@@ -30,7 +32,7 @@ CdsdProcess::CdsdProcess(const std::filesystem::path& config, const std::filesys
     (void)out;
     dup2(fileno(stderr), fileno(stdout));
     execl(binary.c_str(), binary.c_str(), "--config", config_arg.c_str(), "--listen", "127.0.0.1:0",
-          "--ready-file", ready_arg.c_str(), "--admin-socket", admin_arg.c_str(), "--shutdown-grace-ms", "3000",
+          "--ready-file", ready_arg.c_str(), "--admin-socket", admin_arg.c_str(), "--shutdown-grace-ms", grace.c_str(),
           static_cast<char*>(nullptr));
     _exit(127);
   }

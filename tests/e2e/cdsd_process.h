@@ -16,7 +16,8 @@ namespace cdsd::testing {
 class CdsdProcess {
  public:
   // Starts `cdsd --config config --listen 127.0.0.1:0 --ready-file ... --admin-socket ...`.
-  CdsdProcess(const std::filesystem::path& config, const std::filesystem::path& work_dir);
+  CdsdProcess(const std::filesystem::path& config, const std::filesystem::path& work_dir,
+              int shutdown_grace_ms = 3000);
   ~CdsdProcess();
 
   bool serving() const { return !address_.empty(); }
