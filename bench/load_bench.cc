@@ -1,6 +1,7 @@
 // Load generator: throughput and latency of cdsd (real binary, test plugins) against a bare gRPC
 // server that answers the same response bytes without doing anything, on this machine.
 //   cdsd_load_bench [--seconds S] [--services N]   compare both, at 1 and 100 requests in flight
+//   cdsd_load_bench --target ADDR [--in-flight N]  drive an already running server (for profiling)
 //   cdsd_load_bench --serve-bare RESPONSE --ready-file F   (internal: the bare server)
 #include <CLI/CLI.hpp>
 #include <cds/v1/decision_support.grpc.pb.h>
@@ -173,6 +174,10 @@ int main(int argc, char** argv) {
   app.add_option("--ready-file", ready_file, "Where the bare server writes its address (internal)");
   app.add_option("--seconds", seconds, "Seconds per measurement")->check(CLI::Range(0.1, 600.0));
   app.add_option("--services", services, "Echo test services configured in cdsd")->check(CLI::Range(1, 20));
+  std::string target;
+  int in_flight_only = 100;
+  app.add_option("--target", target, "Only drive this running server (host:port) and print one line");
+  app.add_option("--in-flight", in_flight_only, "Requests in flight with --target")->check(CLI::Range(1, 10000));
   CLI11_PARSE(app, argc, argv);
   if (!bare_response.empty()) return ServeBare(bare_response, ready_file);
 
@@ -191,6 +196,11 @@ int main(int argc, char** argv) {
   request.mutable_patient()->set_birth_date("1980-05-17");
   request.set_evaluation_date("2026-11-21");
 
+  if (!target.empty()) {
+    const LoadResult r = Drive(target, request, in_flight_only, seconds);
+    Print(target, in_flight_only, r);
+    return r.failed == 0 ? 0 : 1;
+  }
   const std::string self = std::filesystem::canonical("/proc/self/exe").string();
   Child cdsd({std::string(CDS_BINARY_DIR) + "/host/cdsd", "--config", (dir / "cdsd.yaml").string(), "--ready-file",
               (dir / "cdsd.ready").string()},

@@ -83,7 +83,8 @@ absl::StatusOr<std::unique_ptr<CdsServer>> CdsServer::Start(Config config, const
   server->snapshots_.Publish(build.snapshot);
 
   server->pool_ = std::make_unique<WorkerPool>(config.worker_threads > 0 ? config.worker_threads : DefaultWorkers());
-  EvaluationContext context{server->pool_.get(), server->audit_.get(), config.max_stuck_calls};
+  server->timer_ = std::make_unique<DeadlineTimer>();
+  EvaluationContext context{server->pool_.get(), server->timer_.get(), server->audit_.get(), config.max_stuck_calls};
   server->service_ = std::make_unique<DecisionSupportService>(server->snapshots_, context);
 
   auto credentials = Credentials(config);

@@ -17,6 +17,7 @@
 #include "audit/audit_trail.h"
 #include "config/config.h"
 #include "plugin/current_snapshot.h"
+#include "server/deadline_timer.h"
 #include "server/worker_pool.h"
 
 namespace prometheus {
@@ -70,6 +71,7 @@ class CdsServer {
   std::filesystem::path admin_socket_;
   CurrentSnapshot snapshots_;
   std::unique_ptr<WorkerPool> pool_;
+  std::unique_ptr<DeadlineTimer> timer_;
   std::unique_ptr<AuditTrail> audit_;
   std::unique_ptr<DecisionSupportService> service_;
   std::unique_ptr<AdminService> admin_service_;

@@ -107,12 +107,14 @@ void Evaluation::Start(std::vector<SelectedService> services,
 
   // The answer is due when the slowest service's timeout passes, or just before the caller's
   // deadline, whichever is first.
-  auto due = std::chrono::system_clock::now() + longest;
+  auto due = started_ + longest;
   const auto caller_deadline = rpc_->deadline();
-  if (caller_deadline != std::chrono::system_clock::time_point::max() &&
-      caller_deadline - kDeadlineMargin < due) {
-    due = caller_deadline - kDeadlineMargin;
-    deadline_is_callers_ = true;
+  if (caller_deadline != std::chrono::system_clock::time_point::max()) {
+    const auto callers = started_ + (caller_deadline - std::chrono::system_clock::now()) - kDeadlineMargin;
+    if (callers < due) {
+      due = callers;
+      deadline_is_callers_ = true;
+    }
   }
 
   int runnable = 0;
@@ -123,7 +125,7 @@ void Evaluation::Start(std::vector<SelectedService> services,
   }
   remaining_.store(runnable, std::memory_order_relaxed);
   auto self = shared_from_this();
-  alarm_.Set(due, [self](bool fired) { self->OnDeadline(fired); });
+  context_.timer->Schedule(due, self);
   for (auto& slot : slots_) {
     if (!slot->selected.service) continue;
     Slot* raw = slot.get();
@@ -169,15 +171,10 @@ void Evaluation::RunSlot(Slot& slot) {
 }
 
 void Evaluation::SlotFinished() {
-  if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-    Complete(false);
-    alarm_.Cancel();
-  }
+  if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) Complete(false);
 }
 
-void Evaluation::OnDeadline(bool fired) {
-  if (fired) Complete(true);
-}
+void Evaluation::OnDeadline() { Complete(true); }
 
 void Evaluation::Complete(bool at_deadline) {
   if (completed_.exchange(true, std::memory_order_acq_rel)) return;

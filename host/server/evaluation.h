@@ -6,7 +6,6 @@
 #define CDSD_HOST_SERVER_EVALUATION_H_
 
 #include <cds/v1/decision_support.pb.h>
-#include <grpcpp/alarm.h>
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
@@ -17,12 +16,14 @@
 
 #include "audit/audit_trail.h"
 #include "plugin/plugin_snapshot.h"
+#include "server/deadline_timer.h"
 #include "server/worker_pool.h"
 
 namespace cdsd {
 
 struct EvaluationContext {
   WorkerPool* pool = nullptr;
+  DeadlineTimer* timer = nullptr;
   AuditTrail* audit = nullptr;
   int max_stuck_calls = 4;
   // Calls answered later than their handler returned; decremented once each is finished.
@@ -36,7 +37,7 @@ struct SelectedService {
   std::string skip_reason;
 };
 
-class Evaluation : public std::enable_shared_from_this<Evaluation> {
+class Evaluation : public DeadlineTarget, public std::enable_shared_from_this<Evaluation> {
  public:
   using Clock = std::chrono::steady_clock;
 
@@ -63,7 +64,7 @@ class Evaluation : public std::enable_shared_from_this<Evaluation> {
 
   void RunSlot(Slot& slot);
   void SlotFinished();
-  void OnDeadline(bool fired);
+  void OnDeadline() override;
   void Complete(bool at_deadline);
   void MergeSlot(Slot& slot, bool at_deadline);
 
@@ -79,7 +80,6 @@ class Evaluation : public std::enable_shared_from_this<Evaluation> {
   bool deadline_is_callers_ = false;
   Clock::time_point started_;
   int64_t received_unix_micros_ = 0;
-  grpc::Alarm alarm_;
 };
 
 }  // namespace cdsd
