@@ -13,6 +13,8 @@ packages=(
 )
 
 missing=()
+# npm fetches buf for the proto lint/breaking test; any npm will do (Debian's, or one already on PATH).
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
