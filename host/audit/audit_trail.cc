@@ -139,6 +139,16 @@ std::string DecisionText(const cds::v1::Card& card) {
 
 }  // namespace
 
+struct AuditTrail::Statements {
+  explicit Statements(sqlite3* db)
+      : evaluation(db, "INSERT INTO evaluations VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+        service_result(db, "INSERT INTO service_results VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+        card(db, "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") {}
+  Statement evaluation;
+  Statement service_result;
+  Statement card;
+};
+
 absl::StatusOr<std::unique_ptr<AuditTrail>> AuditTrail::Open(const std::filesystem::path& path,
                                                              bool store_requests) {
   sqlite3* db = nullptr;
@@ -176,7 +186,11 @@ absl::StatusOr<std::unique_ptr<AuditTrail>> AuditTrail::Open(const std::filesyst
 }
 
 AuditTrail::AuditTrail(sqlite3* db, bool store_requests, std::string salt)
-    : db_(db), store_requests_(store_requests), salt_(std::move(salt)), writer_([this] { Run(); }) {}
+    : db_(db),
+      statements_(std::make_unique<Statements>(db)),
+      store_requests_(store_requests),
+      salt_(std::move(salt)),
+      writer_([this] { Run(); }) {}
 
 AuditTrail::~AuditTrail() {
   {
@@ -185,6 +199,7 @@ AuditTrail::~AuditTrail() {
   }
   ready_.notify_all();
   writer_.join();
+  statements_.reset();
   sqlite3_close(db_);
 }
 
@@ -292,18 +307,15 @@ std::string AuditTrail::PatientRef(const std::string& patient_id) const {
 }
 
 void AuditTrail::WriteEvaluation(const EvaluationRecord& record) {
-  cds::v1::EvaluateRequest request;
   cds::v1::EvaluateResponse response;
-  request.ParseFromString(record.request);
   response.ParseFromString(record.response);
-  Statement evaluation(db_,
-      "INSERT INTO evaluations VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  Statement& evaluation = statements_->evaluation;
   evaluation.Text(1, record.evaluation_id)
       .Text(2, Micros(record.received_unix_micros))
       .Text(3, TimeUtil::ToString(response.evaluation_time()))
       .Text(4, response.evaluation_date())
-      .Text(5, request.hook())
-      .Text(6, request.hook_instance())
+      .Text(5, record.hook)
+      .Text(6, record.hook_instance)
       .Text(7, PatientRef(record.patient_id))
       .Int(8, static_cast<int64_t>(record.config_generation))
       .Blob(10, record.response);
@@ -311,7 +323,7 @@ void AuditTrail::WriteEvaluation(const EvaluationRecord& record) {
   else evaluation.Null(9);
   evaluation.Run();
 
-  Statement result(db_, "INSERT INTO service_results VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  Statement& result = statements_->service_result;
   for (const auto& r : response.service_results()) {
     result.Text(1, record.evaluation_id)
         .Text(2, r.service_id())
@@ -322,7 +334,7 @@ void AuditTrail::WriteEvaluation(const EvaluationRecord& record) {
         .Int(7, r.card_count())
         .Run();
   }
-  Statement card(db_, "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  Statement& card = statements_->card;
   for (const auto& c : response.cards()) {
     card.Text(1, c.uuid())
         .Text(2, record.evaluation_id)

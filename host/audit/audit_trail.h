@@ -26,6 +26,8 @@ namespace cdsd {
 
 struct EvaluationRecord {
   std::string evaluation_id;
+  std::string hook;
+  std::string hook_instance;
   int64_t received_unix_micros = 0;
   uint64_t config_generation = 0;
   std::string patient_id;
@@ -57,6 +59,7 @@ class AuditTrail {
   // Blocks until everything queued so far is committed (tests and shutdown).
   void Flush();
 
+  bool stores_requests() const { return store_requests_; }
   uint64_t written() const;
   uint64_t failed_writes() const;
 
@@ -74,6 +77,7 @@ class AuditTrail {
   using Command = std::variant<EvaluationRecord, FeedbackCommand, FlushCommand>;
 
   AuditTrail(sqlite3* db, bool store_requests, std::string salt);
+  struct Statements;
   void Run();
   void WriteBatch(std::deque<Command>& batch);
   void WriteEvaluation(const EvaluationRecord& record);
@@ -81,6 +85,8 @@ class AuditTrail {
   std::string PatientRef(const std::string& patient_id) const;
 
   sqlite3* db_;
+  // Prepared once; used only by the writer thread.
+  std::unique_ptr<Statements> statements_;
   const bool store_requests_;
   const std::string salt_;
   mutable std::mutex mutex_;

@@ -191,10 +191,12 @@ void Evaluation::Complete(bool at_deadline) {
   if (context_.audit != nullptr) {
     EvaluationRecord record;
     record.evaluation_id = response_->evaluation_id();
+    record.hook = request_->hook();
+    record.hook_instance = request_->hook_instance();
     record.received_unix_micros = received_unix_micros_;
     record.config_generation = snapshot_->generation();
     record.patient_id = request_->patient().patient_id();
-    request_->SerializeToString(&record.request);
+    if (context_.audit->stores_requests()) request_->SerializeToString(&record.request);
     response_->SerializeToString(&record.response);
     if (!context_.audit->Record(std::move(record))) {
       LogEvent(LogLevel::kError, "audit_backlog_full", {{"evaluation_id", response_->evaluation_id()}});
