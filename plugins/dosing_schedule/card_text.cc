@@ -96,12 +96,12 @@ void AppendCourseHeader(const DosingPolicy& policy, const DosingScheduleDecision
   if (d.product() == cds::v1::KETAMINE_PRODUCT_ESKETAMINE_NASAL_SPRAY) {
     out += ", label edition **" + policy.label_edition.id + "**: " + policy.label_edition.title;
   } else if (IsIv(d)) {
-    out += " (off-label), " + NumberText(d.dose_mg_per_kg()) + " mg/kg";
-    if (d.has_weight_kg()) out += " of " + NumberText(d.weight_kg()) + " kg";
+    out += " (off-label), " + sdk::FormatNumber(d.dose_mg_per_kg()) + " mg/kg";
+    if (d.has_weight_kg()) out += " of " + sdk::FormatNumber(d.weight_kg()) + " kg";
     out += " over " + std::to_string(policy.settings.iv_infusion_minutes) + " minutes";
   }
   out += ".\n\nCourse week 1 begins " + d.course_start_date() + "; evaluation date " +
-         DateText(evaluation_date);
+         sdk::FormatDate(evaluation_date);
   if (const std::optional<sdk::Date> start = sdk::ParseDate(d.course_start_date())) {
     const int week = CourseWeek(*start, evaluation_date);
     if (week > 0) out += " (course week " + std::to_string(week) + ")";
@@ -189,12 +189,12 @@ void AppendProgress(const DosingScheduleDecision& d, std::string& out) {
   }
   out += "- MADRS: ";
   if (p.has_baseline_madrs())
-    out += "baseline " + NumberText(p.baseline_madrs());
+    out += "baseline " + sdk::FormatNumber(p.baseline_madrs());
   else
     out += "no baseline";
   out += ", ";
   if (p.has_current_madrs())
-    out += "current " + NumberText(p.current_madrs());
+    out += "current " + sdk::FormatNumber(p.current_madrs());
   else
     out += "no score since the course start";
   if (p.has_madrs_reduction_percent()) {
@@ -205,7 +205,7 @@ void AppendProgress(const DosingScheduleDecision& d, std::string& out) {
   const std::string response = ResponseWords(p.response());
   out += response.empty() ? ": response not judged.\n" : ": " + response + ".\n";
   if (p.has_current_phq9()) {
-    out += "- PHQ-9: " + NumberText(p.current_phq9()) + " (" + p.phq9_band() + ").\n";
+    out += "- PHQ-9: " + sdk::FormatNumber(p.current_phq9()) + " (" + p.phq9_band() + ").\n";
   }
 }
 
@@ -216,7 +216,7 @@ void AppendEverySession(const DosingPolicy& policy, const DosingScheduleDecision
   out += "\n**Every session**\n";
   for (const std::string& text : m.pre_session_instructions()) out += "- " + text + ".\n";
   if (d.product() == cds::v1::KETAMINE_PRODUCT_ESKETAMINE_NASAL_SPRAY) {
-    out += "- One " + NumberText(k.device_mg) + " mg device at a time, " +
+    out += "- One " + sdk::FormatNumber(k.device_mg) + " mg device at a time, " +
            std::to_string(k.minutes_between_devices) + " minutes apart.\n";
   }
   out += "- Blood pressure";

@@ -35,7 +35,7 @@ CalendarPhase ToCalendarPhase(const PhaseRule& rule, int sessions_per_week, int 
 void CourseAssessment::Assess() {
   decision_.set_product(course_.product);
   decision_.set_indication(course_.indication);
-  decision_.set_course_start_date(DateText(course_.start));
+  decision_.set_course_start_date(sdk::FormatDate(course_.start));
   card_.set_knowledge_version(knowledge_.version);
   *card_.mutable_source() = IsIv() ? knowledge_.iv_source : knowledge_.esketamine_source;
 
@@ -122,7 +122,7 @@ bool CourseAssessment::AssessProduct() {
 }
 
 void CourseAssessment::AssessCourseStart() {
-  std::string explanation = "Week 1 begins on " + DateText(course_.start) + ", ";
+  std::string explanation = "Week 1 begins on " + sdk::FormatDate(course_.start) + ", ";
   std::string path;
   switch (course_.start_source) {
     case CourseStartSource::kStartDate:
@@ -139,8 +139,8 @@ void CourseAssessment::AssessCourseStart() {
       break;
   }
   cds::v1::Criterion& c = basis_.Add(Rule::kCourseStart, kMet, std::move(explanation));
-  sdk::AddInput(c, "Course start", DateText(course_.start), path);
-  sdk::AddInput(c, "Evaluation date", DateText(today_), "evaluation_date");
+  sdk::AddInput(c, "Course start", sdk::FormatDate(course_.start), path);
+  sdk::AddInput(c, "Evaluation date", sdk::FormatDate(today_), "evaluation_date");
 }
 
 void CourseAssessment::AssessLabelEdition() {
@@ -207,7 +207,7 @@ void CourseAssessment::AddGivenSessions(const Regimen* regimen) {
     cds::v1::ScheduledSession& s = *decision_.add_sessions();
     const int week = CourseWeek(course_.start, given.date);
     s.set_number(++number);
-    s.set_date(DateText(given.date));
+    s.set_date(sdk::FormatDate(given.date));
     s.set_week(week);
     if (regimen != nullptr) {
       const CalendarPhase* phase = regimen->PhaseOfWeek(week);
@@ -226,7 +226,7 @@ void CourseAssessment::AddGivenSessions(const Regimen* regimen) {
 cds::v1::ScheduledSession& CourseAssessment::AddPlannedSession(const PlannedSession& planned) {
   cds::v1::ScheduledSession& s = *decision_.add_sessions();
   s.set_number(decision_.sessions_size());
-  s.set_date(DateText(planned.date));
+  s.set_date(sdk::FormatDate(planned.date));
   s.set_phase(planned.phase);
   s.set_week(planned.week);
   return s;
@@ -235,7 +235,7 @@ cds::v1::ScheduledSession& CourseAssessment::AddPlannedSession(const PlannedSess
 void CourseAssessment::AssessTrdPhase() {
   std::string explanation;
   if (current_week_ <= 0) {
-    explanation = "The course starts on " + DateText(course_.start) + " (week 1, induction).";
+    explanation = "The course starts on " + sdk::FormatDate(course_.start) + " (week 1, induction).";
   } else {
     const CalendarPhase* phase = policy_.trd.PhaseOfWeek(current_week_);
     explanation =
@@ -271,7 +271,7 @@ void CourseAssessment::AssessCourseLength(Rule rule, const Regimen& regimen,
   cds::v1::Criterion& c = basis_.Add(
       rule, kMet,
       "The plan ends with course week " + std::to_string(last_week) + " (" +
-          DateText(WeekStart(course_.start, last_week + 1) - std::chrono::days{1}) + ").");
+          sdk::FormatDate(WeekStart(course_.start, last_week + 1) - std::chrono::days{1}) + ").");
   sdk::AddInput(c, "Course week at the evaluation date", std::to_string(std::max(0, current_week_)),
                 "evaluation_date");
   if (rule == Rule::kIvCourse) {
@@ -298,7 +298,7 @@ void CourseAssessment::AssessSpacing(const std::vector<PlannedSession>& planned)
   }
   std::string pairs;
   for (const auto& [a, b] : close) {
-    pairs += (pairs.empty() ? "" : "; ") + DateText(dates[a]) + " and " + DateText(dates[b]);
+    pairs += (pairs.empty() ? "" : "; ") + sdk::FormatDate(dates[a]) + " and " + sdk::FormatDate(dates[b]);
   }
   cds::v1::Criterion& c =
       basis_.Add(Rule::kSpacing, kNotMet,
@@ -307,7 +307,7 @@ void CourseAssessment::AssessSpacing(const std::vector<PlannedSession>& planned)
   for (const auto& [a, b] : close) {
     // Planned sessions keep the gap by construction, so both ends are given sessions.
     if (b < static_cast<int>(course_.given.size())) {
-      sdk::AddInput(c, "Session date", DateText(dates[b]), SessionPath(course_.given[b]) + ".date");
+      sdk::AddInput(c, "Session date", sdk::FormatDate(dates[b]), SessionPath(course_.given[b]) + ".date");
     }
   }
   basis_.NeedsAttention("sessions given closer than " +
@@ -392,12 +392,12 @@ DosingPolicy MakeDosingPolicy(DosingSettings settings, DosingKnowledge knowledge
       {"end_of_induction_week", std::to_string(knowledge.end_of_induction_week)},
       {"iv_sessions_per_week", std::to_string(settings.iv_sessions_per_week)},
       {"weight_max_age_days", std::to_string(settings.weight_max_age_days)},
-      {"weight_min_kg", NumberText(knowledge.plausible_weight_min_kg)},
-      {"weight_max_kg", NumberText(knowledge.plausible_weight_max_kg)},
-      {"iv_dose_mg_per_kg", NumberText(settings.iv_dose_mg_per_kg)},
+      {"weight_min_kg", sdk::FormatNumber(knowledge.plausible_weight_min_kg)},
+      {"weight_max_kg", sdk::FormatNumber(knowledge.plausible_weight_max_kg)},
+      {"iv_dose_mg_per_kg", sdk::FormatNumber(settings.iv_dose_mg_per_kg)},
       {"iv_infusion_minutes", std::to_string(settings.iv_infusion_minutes)},
-      {"response_madrs_reduction_percent", NumberText(settings.response_madrs_reduction_percent)},
-      {"remission_madrs_max", NumberText(settings.remission_madrs_max)},
+      {"response_madrs_reduction_percent", sdk::FormatNumber(settings.response_madrs_reduction_percent)},
+      {"remission_madrs_max", sdk::FormatNumber(settings.remission_madrs_max)},
   };
   policy.rule_texts = ResolveRuleTexts(knowledge, values);
   policy.settings = std::move(settings);

@@ -48,42 +48,9 @@ inline const char* WeekdayWords(sdk::Date date) {
   return kNames[std::chrono::weekday(date).c_encoding()];
 }
 
-// A number as cards print it: whole numbers in full, others to 4 significant digits (like
-// sdk::FormatNumber, whose snprintf cost shows in the per-request profile; to_chars is locale-free
-// and several times faster).
-inline std::string NumberText(double value) {
-  char buffer[32];
-  std::to_chars_result r;
-  if (std::fabs(value) < 1e12 && value == std::floor(value)) {
-    r = std::to_chars(buffer, buffer + sizeof buffer, static_cast<long long>(value));
-  } else {
-    r = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 4);
-  }
-  return std::string(buffer, r.ptr);
-}
-
-// "YYYY-MM-DD" (what sdk::FormatDate writes, without snprintf).
-inline std::string DateText(sdk::Date date) {
-  const std::chrono::year_month_day ymd(date);
-  const int year = static_cast<int>(ymd.year());
-  if (year < 0 || year > 9999) return sdk::FormatDate(date);
-  const unsigned month = static_cast<unsigned>(ymd.month());
-  const unsigned day = static_cast<unsigned>(ymd.day());
-  char text[10] = {static_cast<char>('0' + year / 1000),
-                   static_cast<char>('0' + year / 100 % 10),
-                   static_cast<char>('0' + year / 10 % 10),
-                   static_cast<char>('0' + year % 10),
-                   '-',
-                   static_cast<char>('0' + month / 10),
-                   static_cast<char>('0' + month % 10),
-                   '-',
-                   static_cast<char>('0' + day / 10),
-                   static_cast<char>('0' + day % 10)};
-  return std::string(text, sizeof text);
-}
 
 inline std::string Mg(double mg) {
-  return NumberText(mg) + " mg";
+  return sdk::FormatNumber(mg) + " mg";
 }
 
 // "56 or 84 mg", "28, 56 or 84 mg", "none".
@@ -94,7 +61,7 @@ std::string DoseChoices(const Doses& doses) {
   std::string out;
   for (int i = 0; i < count; ++i) {
     if (i > 0) out += i + 1 == count ? " or " : ", ";
-    out += NumberText(doses[i]);
+    out += sdk::FormatNumber(doses[i]);
   }
   return out + " mg";
 }

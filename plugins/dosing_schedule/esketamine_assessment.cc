@@ -74,7 +74,7 @@ void CourseAssessment::AssessFirstTrdDose(const DoseRule* rule,
       basis_.Add(Rule::kFirstDose, kNotApplicable, "No session is planned.");
     } else {
       basis_.Add(Rule::kFirstDose, kMet,
-                 "Session 1 (" + DateText(planned.front().date) + ") is planned at " +
+                 "Session 1 (" + sdk::FormatDate(planned.front().date) + ") is planned at " +
                      Mg(rule->first_dose_mg) + "; 84 mg is never a first dose.");
     }
     return;
@@ -84,7 +84,7 @@ void CourseAssessment::AssessFirstTrdDose(const DoseRule* rule,
   if (first.dose_mg <= 0) {
     cds::v1::Criterion& c =
         basis_.Add(Rule::kFirstDose, kUnknown, "The dose of the first session is not recorded.");
-    sdk::AddInput(c, "First session", DateText(first.date), SessionPath(first) + ".date");
+    sdk::AddInput(c, "First session", sdk::FormatDate(first.date), SessionPath(first) + ".date");
     basis_.Missing(path, "Dose of the first session",
                    "cannot check that the course started at the labelled dose");
     return;
@@ -95,7 +95,7 @@ void CourseAssessment::AssessFirstTrdDose(const DoseRule* rule,
                                         SameDose(first.dose_mg, geriatric.first_dose_mg);
   cds::v1::CriterionOutcome outcome = labelled_start ? kMet : kNotMet;
   std::string explanation =
-      "The course started at " + Mg(first.dose_mg) + " on " + DateText(first.date) + ". ";
+      "The course started at " + Mg(first.dose_mg) + " on " + sdk::FormatDate(first.date) + ". ";
   if (labelled_start && rule == nullptr) {
     outcome = kUnknown;
     explanation +=
@@ -139,7 +139,7 @@ void CourseAssessment::AssessDoseHistory(Rule rule_id, const DoseRule* rule,
   bool any_missing = false;
   for (size_t i = first_checked; i < course_.given.size(); ++i) {
     const GivenSession& s = course_.given[i];
-    const std::string when = "session " + std::to_string(i + 1) + " (" + DateText(s.date) + ")";
+    const std::string when = "session " + std::to_string(i + 1) + " (" + sdk::FormatDate(s.date) + ")";
     if (s.dose_mg <= 0) {
       any_missing = true;
       basis_.Missing(SessionPath(s) + ".dose_mg", "Dose of " + when,
@@ -260,7 +260,7 @@ void CourseAssessment::AssessTolerability() {
     return;
   }
   const GivenSession& last = course_.given.back();
-  const std::string when = "The last session (" + DateText(last.date) + ")";
+  const std::string when = "The last session (" + sdk::FormatDate(last.date) + ")";
   auto add_input = [&](cds::v1::Criterion& c) {
     // The MDSI label states its own reduction for tolerability.
     if (course_.indication == cds::v1::KETAMINE_INDICATION_MDSI && IsEsketamine()) {
@@ -327,13 +327,13 @@ void CourseAssessment::AssessEndOfInduction() {
   const sdk::Date review_day = WeekStart(course_.start, week + 1) - std::chrono::days{1};
   if (current_week_ <= week) {
     basis_.Add(Rule::kEndOfInduction, kNotApplicable,
-               "Not reached yet: induction ends on " + DateText(review_day) + " (end of week " +
+               "Not reached yet: induction ends on " + sdk::FormatDate(review_day) + " (end of week " +
                    std::to_string(week) +
                    "); evaluate benefit at the last induction session (marked in the calendar).");
     return;
   }
   ReadOutcomes();
-  std::string explanation = "Induction ended on " + DateText(review_day) + ". ";
+  std::string explanation = "Induction ended on " + sdk::FormatDate(review_day) + ". ";
   cds::v1::CriterionOutcome outcome = kMet;
   switch (madrs_outcome_.status) {
     case cds::v1::RESPONSE_STATUS_RESPONSE:

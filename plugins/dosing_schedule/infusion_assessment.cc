@@ -17,7 +17,7 @@ void CourseAssessment::AssessIvDoses(const std::vector<PlannedSession>& planned)
   const std::string age = std::to_string(weight.age_days) + " days";
   switch (weight.status) {
     case WeightStatus::kUsable:
-      why = "Body weight " + NumberText(weight.kg) + " kg, " + age + " before the evaluation date.";
+      why = "Body weight " + sdk::FormatNumber(weight.kg) + " kg, " + age + " before the evaluation date.";
       break;
     case WeightStatus::kMissing:
       why = "No body weight in the request.";
@@ -41,9 +41,9 @@ void CourseAssessment::AssessIvDoses(const std::vector<PlannedSession>& planned)
       summary = "no dose: body weight unit not recognised";
       break;
     case WeightStatus::kImplausible:
-      why = "The most recent body weight (" + NumberText(weight.kg) + " kg) is outside " +
-            NumberText(knowledge_.plausible_weight_min_kg) + "-" +
-            NumberText(knowledge_.plausible_weight_max_kg) +
+      why = "The most recent body weight (" + sdk::FormatNumber(weight.kg) + " kg) is outside " +
+            sdk::FormatNumber(knowledge_.plausible_weight_min_kg) + "-" +
+            sdk::FormatNumber(knowledge_.plausible_weight_max_kg) +
             " kg, more likely an entry error than a real adult weight: confirm it.";
       summary = "no dose: body weight outside the plausible range";
       break;
@@ -51,7 +51,7 @@ void CourseAssessment::AssessIvDoses(const std::vector<PlannedSession>& planned)
   cds::v1::Criterion& wc = basis_.Add(Rule::kIvWeight, usable ? kMet : kUnknown, why);
   if (weight.observation != nullptr) {
     sdk::AddInput(wc, "Body weight",
-                  NumberText(weight.observation->value()) + " " + weight.observation->unit(),
+                  sdk::FormatNumber(weight.observation->value()) + " " + weight.observation->unit(),
                   weight.path);
   }
   sdk::AddInput(wc, "Oldest weight accepted",
@@ -65,19 +65,19 @@ void CourseAssessment::AssessIvDoses(const std::vector<PlannedSession>& planned)
     decision_.set_weight_kg(weight.kg);
     cds::v1::Criterion& dc =
         basis_.Add(Rule::kIvDose, kMet,
-                   NumberText(settings_.iv_dose_mg_per_kg) + " mg/kg x " + NumberText(weight.kg) +
+                   sdk::FormatNumber(settings_.iv_dose_mg_per_kg) + " mg/kg x " + sdk::FormatNumber(weight.kg) +
                        " kg = " + Mg(dose) + ", infused over " +
                        std::to_string(settings_.iv_infusion_minutes) + " minutes.");
-    sdk::AddInput(dc, "Dose per kg", NumberText(settings_.iv_dose_mg_per_kg) + " mg/kg",
+    sdk::AddInput(dc, "Dose per kg", sdk::FormatNumber(settings_.iv_dose_mg_per_kg) + " mg/kg",
                   "settings.iv_dose_mg_per_kg");
-    sdk::AddInput(dc, "Body weight", NumberText(weight.kg) + " kg", weight.path);
+    sdk::AddInput(dc, "Body weight", sdk::FormatNumber(weight.kg) + " kg", weight.path);
   } else {
     basis_.Add(Rule::kIvDose, kUnknown, "No dose is computed without a usable body weight.");
     basis_.Missing(
         "patient.weight",
         "Body weight measured in the last " + std::to_string(settings_.weight_max_age_days) +
             " days (LOINC 29463-7)",
-        "no IV dose can be computed (" + NumberText(settings_.iv_dose_mg_per_kg) + " mg/kg)");
+        "no IV dose can be computed (" + sdk::FormatNumber(settings_.iv_dose_mg_per_kg) + " mg/kg)");
     basis_.NeedsAttention(summary, why + " No IV dose is computed: record a current weight.");
   }
   proposal_ = DoseProposal{dose, ProposalBasis::kKeepLastDose, {}};

@@ -41,8 +41,8 @@ void CourseAssessment::AssessResponse() {
   auto add_score = [](cds::v1::Criterion& c, const char* name,
                       const std::optional<ScoreReading>& s) {
     if (!s) return;
-    std::string value = NumberText(s->value);
-    if (s->date) value += " on " + DateText(*s->date);
+    std::string value = sdk::FormatNumber(s->value);
+    if (s->date) value += " on " + sdk::FormatDate(*s->date);
     sdk::AddInput(c, name, value, s->path);
   };
   const std::string madrs_path = MadrsPath(knowledge_);
@@ -62,12 +62,12 @@ void CourseAssessment::AssessResponse() {
     std::string explanation;
     if (madrs_outcome_.reduction_percent) {
       outcome = *madrs_outcome_.response ? kMet : kNotMet;
-      explanation = "MADRS " + NumberText(madrs_.baseline->value) + " at baseline, " +
-                    NumberText(madrs_.current->value) + " now: " +
+      explanation = "MADRS " + sdk::FormatNumber(madrs_.baseline->value) + " at baseline, " +
+                    sdk::FormatNumber(madrs_.current->value) + " now: " +
                     (*madrs_outcome_.reduction_percent >= 0
                          ? "reduced by " + Percent(*madrs_outcome_.reduction_percent)
                          : "worse by " + Percent(-*madrs_outcome_.reduction_percent)) +
-                    " (response at " + NumberText(settings_.response_madrs_reduction_percent) +
+                    " (response at " + sdk::FormatNumber(settings_.response_madrs_reduction_percent) +
                     " % or more).";
     } else if (madrs_.baseline && madrs_.current) {
       explanation = "A baseline MADRS of 0 cannot show a reduction.";
@@ -86,9 +86,9 @@ void CourseAssessment::AssessResponse() {
     std::string explanation = "No MADRS total after the course start.";
     if (madrs_outcome_.remission) {
       outcome = *madrs_outcome_.remission ? kMet : kNotMet;
-      explanation = "MADRS " + NumberText(madrs_.current->value) +
+      explanation = "MADRS " + sdk::FormatNumber(madrs_.current->value) +
                     (*madrs_outcome_.remission ? " is" : " is not") + " at or below " +
-                    NumberText(settings_.remission_madrs_max) + ".";
+                    sdk::FormatNumber(settings_.remission_madrs_max) + ".";
     }
     cds::v1::Criterion& c = basis_.Add(Rule::kRemission, outcome, std::move(explanation));
     add_score(c, "Current MADRS", madrs_.current);
@@ -96,10 +96,10 @@ void CourseAssessment::AssessResponse() {
   // PHQ-9 band.
   {
     if (phq9_.current) {
-      std::string explanation = "PHQ-9 " + NumberText(phq9_.current->value) + ": " +
+      std::string explanation = "PHQ-9 " + sdk::FormatNumber(phq9_.current->value) + ": " +
                                 Phq9BandName(phq9_.current->value, knowledge_);
       if (phq9_.baseline) {
-        explanation += " (baseline " + NumberText(phq9_.baseline->value) + ": " +
+        explanation += " (baseline " + sdk::FormatNumber(phq9_.baseline->value) + ": " +
                        Phq9BandName(phq9_.baseline->value, knowledge_) + ")";
       }
       cds::v1::Criterion& c = basis_.Add(Rule::kPhq9, kMet, explanation + ".");

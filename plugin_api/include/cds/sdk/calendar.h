@@ -31,12 +31,22 @@ inline std::optional<Date> ParseDate(std::string_view text) {
   return Date(ymd);
 }
 
+// Written digit by digit: cards format many dates per request and snprintf showed in profiles.
 inline std::string FormatDate(Date date) {
-  std::chrono::year_month_day ymd(date);
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buffer;
+  const std::chrono::year_month_day ymd(date);
+  const int year = static_cast<int>(ymd.year());
+  const unsigned month = static_cast<unsigned>(ymd.month());
+  const unsigned day = static_cast<unsigned>(ymd.day());
+  if (year < 0 || year > 9999) {
+    char buffer[24];
+    std::snprintf(buffer, sizeof buffer, "%d-%02u-%02u", year, month, day);
+    return buffer;
+  }
+  const char text[10] = {static_cast<char>('0' + year / 1000), static_cast<char>('0' + year / 100 % 10),
+                         static_cast<char>('0' + year / 10 % 10), static_cast<char>('0' + year % 10),
+                         '-', static_cast<char>('0' + month / 10), static_cast<char>('0' + month % 10),
+                         '-', static_cast<char>('0' + day / 10), static_cast<char>('0' + day % 10)};
+  return std::string(text, sizeof text);
 }
 
 // Completed years between `birth` and `on` (a birthday on 29 February is reached on 1 March in

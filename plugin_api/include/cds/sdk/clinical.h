@@ -8,6 +8,7 @@
 #include <cds/sdk/calendar.h>
 
 #include <charconv>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <optional>
@@ -124,10 +125,17 @@ inline std::optional<FoundObservation> LatestObservation(const cds::v1::PatientC
 }
 
 // Formats a number without trailing zeros: 140 -> "140", 0.5 -> "0.5".
+// Whole numbers in full, others to 4 significant digits. std::to_chars: locale-free, and several
+// times faster than snprintf, which showed in the per-request profiles of the plugins.
 inline std::string FormatNumber(double value) {
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.4g", value);
-  return buffer;
+  std::to_chars_result r;
+  if (std::fabs(value) < 1e12 && value == std::floor(value)) {
+    r = std::to_chars(buffer, buffer + sizeof buffer, static_cast<long long>(value));
+  } else {
+    r = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 4);
+  }
+  return std::string(buffer, r.ptr);
 }
 
 inline cds::v1::InputValue* AddInput(cds::v1::Criterion& criterion, std::string name,
