@@ -16,9 +16,6 @@ struct ServiceStats {
   std::atomic<uint64_t> calls{0};
   std::atomic<uint64_t> errors{0};
   std::atomic<uint64_t> timeouts{0};
-  std::atomic<uint64_t> skipped{0};
-  // Calls running right now.
-  std::atomic<int64_t> in_flight{0};
   LatencyHistogram latency;
 };
 

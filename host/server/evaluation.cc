@@ -28,8 +28,7 @@ std::string Shorten(const std::string& text, size_t limit) {
 
 // Fixes what would make a card unusable or misleading in an EHR, and says what was fixed.
 // Cards are never dropped: a defective warning is still a warning.
-void NormaliseCard(cds::v1::Card& card, int index, const PluginService& service,
-                   std::set<std::string>& uuids, std::string& notes) {
+void NormaliseCard(cds::v1::Card& card, int index, const PluginService& service, std::string& notes) {
   auto note = [&](const std::string& text) {
     notes += (notes.empty() ? "" : "; ") + ("card " + std::to_string(index) + ": " + text);
   };
@@ -44,10 +43,7 @@ void NormaliseCard(cds::v1::Card& card, int index, const PluginService& service,
     card.set_indicator(cds::v1::INDICATOR_WARNING);
     note("had no indicator; shown as warning");
   }
-  if (card.uuid().empty() || !uuids.insert(card.uuid()).second) {
-    card.set_uuid(NewUuid());
-    uuids.insert(card.uuid());
-  }
+  if (card.uuid().empty()) card.set_uuid(NewUuid());  // duplicates are resolved across all services in Complete
   if (card.source().label().empty()) card.mutable_source()->set_label(service.library().info().name());
   card.set_service_id(service.id());
   card.set_plugin_version(service.library().info().version());
@@ -136,11 +132,9 @@ void Evaluation::Start(std::vector<SelectedService> services,
 void Evaluation::RunSlot(Slot& slot) {
   PluginService& service = *slot.selected.service;
   ServiceStats& stats = service.stats();
-  stats.in_flight.fetch_add(1, std::memory_order_relaxed);
   const auto begin = Clock::now();
   PluginCallResult result = service.Evaluate(slot.input);
   const auto elapsed = Clock::now() - begin;
-  stats.in_flight.fetch_sub(1, std::memory_order_relaxed);
   stats.calls.fetch_add(1, std::memory_order_relaxed);
   stats.latency.Record(std::chrono::duration<double, std::micro>(elapsed).count());
 
@@ -179,10 +173,10 @@ void Evaluation::OnDeadline() { Complete(true); }
 void Evaluation::Complete(bool at_deadline) {
   if (completed_.exchange(true, std::memory_order_acq_rel)) return;
 
-  std::set<std::string> uuids;
   for (auto& slot : slots_) MergeSlot(*slot, at_deadline);
 
-  // Card uuids must be unique across services too.
+  // Card uuids must be unique in the response (plugins may set their own, or repeat them).
+  std::set<std::string> uuids;
   for (int i = 0; i < response_->cards_size(); ++i) {
     auto* card = response_->mutable_cards(i);
     if (!uuids.insert(card->uuid()).second) card->set_uuid(NewUuid());
@@ -261,9 +255,8 @@ void Evaluation::MergeSlot(Slot& slot, bool at_deadline) {
               {"message", result->message()}, {"evaluation_id", response_->evaluation_id()}});
     return;
   }
-  std::set<std::string> uuids;
   std::string notes;
-  for (int i = 0; i < output.cards_size(); ++i) NormaliseCard(*output.mutable_cards(i), i, service, uuids, notes);
+  for (int i = 0; i < output.cards_size(); ++i) NormaliseCard(*output.mutable_cards(i), i, service, notes);
   result->set_card_count(output.cards_size());
   if (!notes.empty()) result->set_message("normalised: " + notes);
   // Move the cards into the response, in order, without copying them.

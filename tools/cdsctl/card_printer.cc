@@ -11,7 +11,6 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 // "INDICATOR_CRITICAL" -> "CRITICAL".
-template <typename Enum>
 std::string Short(const std::string& name, const char* prefix) {
   return name.rfind(prefix, 0) == 0 ? name.substr(std::string(prefix).size()) : name;
 }
@@ -32,9 +31,9 @@ std::string Indent(const std::string& text, const std::string& pad) {
 }
 
 void PrintEligibility(std::ostream& out, const cds::v1::EligibilityDecision& d) {
-  out << "  Decision: " << Short<int>(cds::v1::EligibilityStatus_Name(d.status()), "ELIGIBILITY_STATUS_")
-      << "  (" << Short<int>(cds::v1::KetamineProduct_Name(d.product()), "KETAMINE_PRODUCT_") << ", "
-      << Short<int>(cds::v1::KetamineIndication_Name(d.indication()), "KETAMINE_INDICATION_")
+  out << "  Decision: " << Short(cds::v1::EligibilityStatus_Name(d.status()), "ELIGIBILITY_STATUS_")
+      << "  (" << Short(cds::v1::KetamineProduct_Name(d.product()), "KETAMINE_PRODUCT_") << ", "
+      << Short(cds::v1::KetamineIndication_Name(d.indication()), "KETAMINE_INDICATION_")
       << ", label edition " << d.label_edition() << ")\n";
   if (d.contraindication_ids_size()) {
     out << "  Contraindications:";
@@ -49,15 +48,15 @@ void PrintEligibility(std::ostream& out, const cds::v1::EligibilityDecision& d) 
 }
 
 void PrintDosing(std::ostream& out, const cds::v1::DosingScheduleDecision& d) {
-  out << "  Schedule: " << Short<int>(cds::v1::KetamineProduct_Name(d.product()), "KETAMINE_PRODUCT_") << ", "
-      << Short<int>(cds::v1::KetamineIndication_Name(d.indication()), "KETAMINE_INDICATION_")
+  out << "  Schedule: " << Short(cds::v1::KetamineProduct_Name(d.product()), "KETAMINE_PRODUCT_") << ", "
+      << Short(cds::v1::KetamineIndication_Name(d.indication()), "KETAMINE_INDICATION_")
       << ", label edition " << d.label_edition() << (d.dose_withheld() ? "  -- NO DOSE: see missing inputs" : "")
       << "\n";
   if (d.has_progress()) {
     const auto& p = d.progress();
-    out << "  Progress: " << Short<int>(cds::v1::DosingPhase_Name(p.phase()), "DOSING_PHASE_") << ", week "
+    out << "  Progress: " << Short(cds::v1::DosingPhase_Name(p.phase()), "DOSING_PHASE_") << ", week "
         << p.week() << ", " << p.sessions_given() << " sessions given, last dose " << Number(p.last_dose_mg())
-        << " mg; response " << Short<int>(cds::v1::ResponseStatus_Name(p.response()), "RESPONSE_STATUS_");
+        << " mg; response " << Short(cds::v1::ResponseStatus_Name(p.response()), "RESPONSE_STATUS_");
     if (p.has_madrs_reduction_percent()) out << " (MADRS -" << Number(p.madrs_reduction_percent()) << " %)";
     if (!p.phq9_band().empty()) out << ", PHQ-9 " << p.phq9_band();
     if (p.next_dose_options_mg_size()) {
@@ -78,7 +77,7 @@ void PrintDosing(std::ostream& out, const cds::v1::DosingScheduleDecision& d) {
                           : s.infusion_minutes() > 0 ? std::to_string(s.infusion_minutes()) + " min"
                                                      : "-";
       out << "    " << std::setw(4) << s.number() << std::setw(12) << s.date() << std::setw(6) << s.week()
-          << std::setw(15) << Short<int>(cds::v1::DosingPhase_Name(s.phase()), "DOSING_PHASE_") << std::setw(10)
+          << std::setw(15) << Short(cds::v1::DosingPhase_Name(s.phase()), "DOSING_PHASE_") << std::setw(10)
           << dose << std::setw(9) << devices << (allowed.empty() ? "" : allowed + " mg")
           << (s.given() ? " (given)" : "") << (s.note().empty() ? "" : "  " + s.note()) << "\n";
     }
@@ -100,9 +99,9 @@ void PrintDosing(std::ostream& out, const cds::v1::DosingScheduleDecision& d) {
 }
 
 void PrintTriage(std::ostream& out, const cds::v1::TriageDecision& d) {
-  out << "  Triage level: " << Short<int>(cds::v1::TriageLevel_Name(d.level()), "TRIAGE_LEVEL_") << "\n";
+  out << "  Triage level: " << Short(cds::v1::TriageLevel_Name(d.level()), "TRIAGE_LEVEL_") << "\n";
   for (const auto& f : d.findings()) {
-    out << "    [" << Short<int>(cds::v1::TriageLevel_Name(f.level()), "TRIAGE_LEVEL_") << "] " << f.rule_id() << ": "
+    out << "    [" << Short(cds::v1::TriageLevel_Name(f.level()), "TRIAGE_LEVEL_") << "] " << f.rule_id() << ": "
         << f.description();
     if (!f.observed().empty()) out << " -- observed " << f.observed();
     if (!f.threshold().empty()) out << "; threshold " << f.threshold();
@@ -114,7 +113,7 @@ void PrintTriage(std::ostream& out, const cds::v1::TriageDecision& d) {
   }
   if (d.has_discharge()) {
     const auto& r = d.discharge();
-    out << "  Discharge: " << Short<int>(cds::v1::DischargeStatus_Name(r.status()), "DISCHARGE_STATUS_");
+    out << "  Discharge: " << Short(cds::v1::DischargeStatus_Name(r.status()), "DISCHARGE_STATUS_");
     if (r.has_earliest_minutes_after_dose()) out << " (earliest " << r.earliest_minutes_after_dose() << " min after dose";
     if (r.has_earliest_time()) out << ", " << TimeUtil::ToString(r.earliest_time());
     if (r.has_earliest_minutes_after_dose()) out << ")";
@@ -127,7 +126,7 @@ void PrintTriage(std::ostream& out, const cds::v1::TriageDecision& d) {
 }  // namespace
 
 void PrintCard(std::ostream& out, const cds::v1::Card& card) {
-  out << "[" << Short<int>(cds::v1::Indicator_Name(card.indicator()), "INDICATOR_") << "] " << card.summary() << "\n";
+  out << "[" << Short(cds::v1::Indicator_Name(card.indicator()), "INDICATOR_") << "] " << card.summary() << "\n";
   out << "  service " << card.service_id() << " | plugin " << card.plugin_version() << " | knowledge "
       << card.knowledge_version() << " | card " << card.uuid() << "\n";
   switch (card.decision_case()) {
@@ -141,7 +140,7 @@ void PrintCard(std::ostream& out, const cds::v1::Card& card) {
     out << "\n  Criteria checked:\n";
     for (const auto& c : card.criteria()) {
       out << "    " << std::left << std::setw(15)
-          << Short<int>(cds::v1::CriterionOutcome_Name(c.outcome()), "CRITERION_OUTCOME_") << c.description();
+          << Short(cds::v1::CriterionOutcome_Name(c.outcome()), "CRITERION_OUTCOME_") << c.description();
       if (!c.role().empty()) out << " [" << c.role() << "]";
       out << "\n";
       if (!c.explanation().empty()) out << "    " << std::setw(15) << "" << c.explanation() << "\n";
@@ -189,7 +188,7 @@ void PrintEvaluateResponse(std::ostream& out, const cds::v1::EvaluateResponse& r
   out << "Services:\n";
   for (const auto& r : response.service_results()) {
     out << "  " << std::left << std::setw(32) << r.service_id() << std::setw(8)
-        << Short<int>(cds::v1::ServiceStatus_Name(r.status()), "SERVICE_STATUS_") << std::right << std::setw(9)
+        << Short(cds::v1::ServiceStatus_Name(r.status()), "SERVICE_STATUS_") << std::right << std::setw(9)
         << std::fixed << std::setprecision(3) << TimeUtil::DurationToMicroseconds(r.elapsed()) / 1000.0 << " ms  "
         << r.card_count() << " card(s)" << (r.message().empty() ? "" : "  " + r.message()) << "\n";
     out << std::defaultfloat;
