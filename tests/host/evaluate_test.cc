@@ -130,18 +130,26 @@ TEST_F(EvaluateTest, MalformedRequestGetsInvalidArgumentNamingEachField) {
   EXPECT_THAT(testing::ViolatedFields(status), ::testing::UnorderedElementsAre("hook", "hook_instance", "patient"));
 }
 
-TEST_F(EvaluateTest, CallerDeadlineShorterThanTimeoutsIsHonoured) {
+TEST(EvaluateDeadline, CallerDeadlineShorterThanTheTimeoutsIsHonoured) {
+  // The plugin would answer after 1500 ms and its timeout is 5000 ms: only the caller's 300 ms
+  // deadline can end the call early.
+  TestServer server({{"slow", TestPlugin("libcds_test_sleeps.so"), 5000, "{sleep_ms: 1500}"},
+                     {"echo", TestPlugin("libcds_test_echo.so"), 5000}});
   auto request = MinimalRequest();
-  request.add_service_ids("sleeps");
+  request.add_service_ids("slow");
   request.add_service_ids("echo");
   cds::v1::EvaluateResponse response;
-  auto context = testing::ContextWithDeadline(60);
-  grpc::Status status = server_.stub().Evaluate(context.get(), request, &response);
-  // Either the server answered in time with the sleeper marked TIMEOUT, or the deadline passed.
+  auto context = testing::ContextWithDeadline(300);
+  const auto start = std::chrono::steady_clock::now();
+  grpc::Status status = server.stub().Evaluate(context.get(), request, &response);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1200))
+      << "the server waited for the plugin instead of the caller's deadline";
   if (status.ok()) {
-    EXPECT_EQ(ResultFor(response, "sleeps")->status(), cds::v1::SERVICE_STATUS_TIMEOUT);
+    EXPECT_EQ(ResultFor(response, "slow")->status(), cds::v1::SERVICE_STATUS_TIMEOUT);
+    EXPECT_THAT(ResultFor(response, "slow")->message(), ::testing::HasSubstr("caller's deadline"));
     EXPECT_EQ(ResultFor(response, "echo")->status(), cds::v1::SERVICE_STATUS_OK);
   } else {
+    // The answer, due 5 ms before the deadline, may still arrive late on a loaded machine.
     EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   }
 }
