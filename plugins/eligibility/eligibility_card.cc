@@ -8,6 +8,9 @@ namespace cds::eligibility {
 
 namespace {
 
+// The verdict word the detail opens with when nothing stands in the way.
+constexpr const char* kEligibleVerdict = "Eligible";
+
 // CDS Hooks: the summary must stay under 140 characters.
 constexpr std::size_t kMaxSummary = 139;
 
@@ -149,6 +152,18 @@ void WriteMarkdown(const std::vector<CriterionLabels>& labels, const AssessedCou
     }
   }
 
+  if (verdict == kEligibleVerdict) {
+    // An ELIGIBLE answer rests on what was coded; say what codes cannot show.
+    md +=
+        "\n#### What this check cannot see\n"
+        "No coded contraindication or caution was found in the lists the EHR retrieved. Codes "
+        "cannot show: hypersensitivity to an excipient of the product; a history recorded only "
+        "in notes or letters (an aneurysm, arteriovenous malformation or intracerebral "
+        "haemorrhage never coded); codes the knowledge file does not list, including local "
+        "codes; a blood-pressure or intracranial-pressure risk the prescriber judges from the "
+        "examination. Confirm these before the first dose.\n";
+  }
+
   md += "\n#### All criteria\n| Criterion | Outcome | Values used | Basis |\n|---|---|---|---|\n";
   for (const cds::v1::Criterion& c : card.criteria()) {
     md += "| ";
@@ -245,9 +260,9 @@ void CompleteCard(const std::vector<CriterionLabels>& labels, const AssessedCour
     decision.set_status(cds::v1::ELIGIBILITY_STATUS_ELIGIBLE);
     card.set_indicator(cds::v1::INDICATOR_INFO);
     card.set_summary(Summarise(
-        "Eligible for " + course_text + ": criteria met, no contraindication or caution found",
+        "Eligible for " + course_text + ": criteria met, no coded contraindication found",
         {}));
-    verdict = "Eligible";
+    verdict = kEligibleVerdict;
   }
   decision.set_product(course.product == Product::kEsketamineNasalSpray
                            ? cds::v1::KETAMINE_PRODUCT_ESKETAMINE_NASAL_SPRAY

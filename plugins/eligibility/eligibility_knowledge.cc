@@ -59,6 +59,8 @@ std::string Lowercase(std::string_view text) {
 bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
 // Case-insensitive search for `word` (lowercase) in `text` with non-alphanumerics either side.
+}  // namespace
+
 bool ContainsWord(std::string_view text, std::string_view word) {
   if (word.empty() || text.size() < word.size()) return false;
   for (std::size_t i = 0; i + word.size() <= text.size(); ++i) {
@@ -73,6 +75,8 @@ bool ContainsWord(std::string_view text, std::string_view word) {
   }
   return false;
 }
+
+namespace {
 
 Role ParseRole(const std::string& text, const std::string& where) {
   static const std::map<std::string, Role> roles = {
@@ -90,12 +94,15 @@ Role ParseRole(const std::string& text, const std::string& where) {
 RuleKind ParseRule(const std::string& text, const std::string& where) {
   static const std::map<std::string, RuleKind> rules = {
       {"minimum_age", RuleKind::kMinimumAge},
+      {"indication_diagnosis", RuleKind::kIndicationDiagnosis},
       {"failed_antidepressant_trials", RuleKind::kFailedAntidepressantTrials},
       {"failed_trial_limit", RuleKind::kFailedTrialLimit},
       {"concomitant_oral_antidepressant", RuleKind::kConcomitantOralAntidepressant},
       {"coded_condition", RuleKind::kCodedCondition},
       {"substance_allergy", RuleKind::kSubstanceAllergy},
       {"blood_pressure_above", RuleKind::kBloodPressureAbove},
+      {"blood_pressure_at_or_above", RuleKind::kBloodPressureAtOrAbove},
+      {"recent_condition", RuleKind::kRecentCondition},
       {"pregnancy", RuleKind::kPregnancy},
       {"breastfeeding", RuleKind::kBreastfeeding},
       {"child_pugh_class", RuleKind::kChildPughClass},
@@ -145,10 +152,11 @@ std::map<std::string, CodeList> ParseCodeLists(const json& root) {
         const json& verified = Field(code, "verified", where + "." + entry.code);
         if (!verified.is_boolean())
           Fail(where + "." + entry.code, "verified must be true or false");
+        entry.verified = verified.get<bool>();
         entries.push_back(std::move(entry));
       }
     }
-    lists.emplace(list.key(), CodeList(std::move(entries)));
+    lists.emplace(list.key(), CodeList(list.key(), std::move(entries)));
   }
   return lists;
 }
@@ -184,11 +192,21 @@ std::optional<Indication> IndicationFromKey(std::string_view key) {
 }
 
 const cds::v1::Coding* CodeList::FindMatch(const cds::v1::CodeableConcept& codeable_concept) const {
+  const CodeEntry* entry = nullptr;
+  return FindMatch(codeable_concept, &entry);
+}
+
+const cds::v1::Coding* CodeList::FindMatch(const cds::v1::CodeableConcept& codeable_concept,
+                                           const CodeEntry** entry) const {
   for (const cds::v1::Coding& coding : codeable_concept.coding()) {
-    for (const CodeEntry& entry : entries_) {
-      if (cds::sdk::CodeMatches(coding, entry.system_uri, entry.code)) return &coding;
+    for (const CodeEntry& e : entries_) {
+      if (cds::sdk::CodeMatches(coding, e.system_uri, e.code)) {
+        *entry = &e;
+        return &coding;
+      }
     }
   }
+  *entry = nullptr;
   return nullptr;
 }
 
@@ -302,6 +320,7 @@ Knowledge Knowledge::Parse(std::string_view json_text) {
   }
 
   const std::map<std::string, CodeList> lists = ParseCodeLists(root);
+  for (const auto& [id, list] : lists) k.code_list_ids_.push_back(id);
   for (const json& c : Field(root, "criteria", "root")) {
     CriterionSpec spec;
     spec.id = String(c, "id", "criteria");
@@ -355,6 +374,31 @@ Knowledge Knowledge::Parse(std::string_view json_text) {
     if (c.contains("possible_codes")) {
       spec.possible_codes = NamedList(lists, String(c, "possible_codes", where), where);
     }
+    if (c.contains("label_editions")) {
+      spec.label_editions = StringList(c["label_editions"], where);
+      for (const std::string& id : spec.label_editions) {
+        if (std::find(kRequiredLabelEditions.begin(), kRequiredLabelEditions.end(), id) ==
+            kRequiredLabelEditions.end()) {
+          Fail(where, "unknown label edition \"" + id + "\"");
+        }
+      }
+    }
+    spec.window_setting = OptionalString(c, "window_setting", where);
+    if (spec.rule == RuleKind::kRecentCondition && spec.window_setting.empty()) {
+      Fail(where, "rule needs \"window_setting\"");
+    }
+    if (c.contains("excluding_codes")) {
+      spec.excluding_codes = NamedList(lists, String(c, "excluding_codes", where), where);
+    }
+    if (c.contains("remission_codes")) {
+      spec.remission_codes = NamedList(lists, String(c, "remission_codes", where), where);
+    }
+    if (c.contains("substance_names")) {
+      for (const std::string& name : StringList(c["substance_names"], where)) {
+        if (name.empty() || name != Lowercase(name)) Fail(where, "substance_names: lower case");
+        spec.substance_names.push_back(name);
+      }
+    }
     if (c.contains("when_inactive")) {
       spec.when_inactive = ParseInactive(String(c, "when_inactive", where), where);
     }
@@ -366,7 +410,8 @@ Knowledge Knowledge::Parse(std::string_view json_text) {
     }
     const bool needs_codes =
         spec.rule == RuleKind::kCodedCondition || spec.rule == RuleKind::kSubstanceAllergy ||
-        spec.rule == RuleKind::kPregnancy || spec.rule == RuleKind::kChildPughClass;
+        spec.rule == RuleKind::kPregnancy || spec.rule == RuleKind::kChildPughClass ||
+        spec.rule == RuleKind::kIndicationDiagnosis || spec.rule == RuleKind::kRecentCondition;
     if (needs_codes && spec.codes.empty()) Fail(where, "rule needs \"codes\"");
     if (spec.rule == RuleKind::kMedicineClass && spec.medicine_classes == 0) {
       Fail(where, "rule needs \"medicine_classes\"");

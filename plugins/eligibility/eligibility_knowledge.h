@@ -40,12 +40,15 @@ enum class Role {
 // The named predicate that evaluates a criterion (eligibility_rules.cc).
 enum class RuleKind {
   kMinimumAge,
+  kIndicationDiagnosis,
   kFailedAntidepressantTrials,
   kFailedTrialLimit,
   kConcomitantOralAntidepressant,
   kCodedCondition,
   kSubstanceAllergy,
   kBloodPressureAbove,
+  kBloodPressureAtOrAbove,
+  kRecentCondition,
   kPregnancy,
   kBreastfeeding,
   kChildPughClass,
@@ -65,19 +68,34 @@ struct CodeEntry {
   // Exact code, or a prefix ending in '*' (cds::sdk::CodeMatches).
   std::string code;
   std::string display;
+  // False: entered without a check against a published code table; the card says so.
+  bool verified = false;
+  // Empty for the knowledge file's own codes; else the url of the site ValueSet that added it.
+  std::string site_value_set;
 };
 
 class CodeList {
  public:
   CodeList() = default;
-  explicit CodeList(std::vector<CodeEntry> entries) : entries_(std::move(entries)) {}
+  CodeList(std::string id, std::vector<CodeEntry> entries)
+      : id_(std::move(id)), entries_(std::move(entries)) {}
 
   // The first coding of `codeable_concept` that matches an entry, or nullptr.
   const cds::v1::Coding* FindMatch(const cds::v1::CodeableConcept& codeable_concept) const;
+  // As FindMatch, and sets `entry` to the list entry that matched.
+  const cds::v1::Coding* FindMatch(const cds::v1::CodeableConcept& codeable_concept,
+                                   const CodeEntry** entry) const;
   bool empty() const { return entries_.empty(); }
+  // The name of the list in the knowledge file's "code_lists".
+  const std::string& id() const { return id_; }
   const std::vector<CodeEntry>& entries() const { return entries_; }
+  // Adds an operator's site codes (eligibility_value_sets.h).
+  void Extend(const std::vector<CodeEntry>& more) {
+    entries_.insert(entries_.end(), more.begin(), more.end());
+  }
 
  private:
+  std::string id_;
   std::vector<CodeEntry> entries_;
 };
 
@@ -118,12 +136,22 @@ struct CriterionSpec {
   RuleKind rule = RuleKind::kCodedCondition;
   std::array<bool, kProductCount> products = {true, true};
   std::array<bool, kIndicationCount> indications = {true, true};
+  // Label edition ids the criterion applies to; empty: every edition.
+  std::vector<std::string> label_editions;
+  // recent_condition: the setting holding the window in days.
+  std::string window_setting;
   std::array<std::vector<std::string>, kProductCount> citation_ids;
   std::string when_met;
   std::string when_not_met;
   CodeList codes;
   // Codes that may mean the criterion holds but do not prove it: they make it UNKNOWN.
   CodeList possible_codes;
+  // indication_diagnosis: a diagnosis that puts the patient outside the indication (bipolar
+  // disorder), and codes of the indication's disorder that say it is in remission.
+  CodeList excluding_codes;
+  CodeList remission_codes;
+  // substance_allergy: lower-case names that identify the substance in an allergy's words.
+  std::vector<std::string> substance_names;
   InactiveRecords when_inactive = InactiveRecords::kSame;
   MedicineClasses medicine_classes = 0;
   cds::v1::ChildPughClass child_pugh_class = cds::v1::CHILD_PUGH_CLASS_UNSPECIFIED;
@@ -138,6 +166,8 @@ class Knowledge {
   const std::string& review_date() const { return review_date_; }
   const cds::v1::Source& source() const { return source_; }
   const std::vector<CriterionSpec>& criteria() const { return criteria_; }
+  // Names of every code list in the file, for checking the operator's value-set bindings.
+  const std::vector<std::string>& code_list_ids() const { return code_list_ids_; }
   const std::vector<cds::v1::Citation>& citations() const { return citations_; }
   const cds::v1::Citation* FindCitation(std::string_view id) const;
   const LabelEdition* FindLabelEdition(std::string_view id) const;
@@ -166,10 +196,14 @@ class Knowledge {
   // Indexes into medicines_, longest name first so "dextroamphetamine" wins over "amphetamine".
   std::vector<std::size_t> medicines_by_name_length_;
   std::vector<CriterionSpec> criteria_;
+  std::vector<std::string> code_list_ids_;
   std::string benzodiazepine_citation_;
   MedicineClasses oral_antidepressant_ = 0;
   MedicineClasses benzodiazepine_ = 0;
 };
+
+// True when `word` (lower case) appears in `text` as a whole word, in any case.
+bool ContainsWord(std::string_view text, std::string_view word);
 
 // The knowledge file built into this plugin, parsed on first use.
 const Knowledge& EmbeddedKnowledge();

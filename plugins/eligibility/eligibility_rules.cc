@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include "eligibility_retrieval.h"
+
 namespace cds::eligibility {
 
 namespace {
@@ -115,6 +117,18 @@ std::string DescribeMedication(const cds::v1::MedicationStatement& statement,
   return text;
 }
 
+// "I71.4 (ICD-10-CM)", marked when the knowledge file's entry was not checked against a
+// published code table, so the reader knows how far to trust the match.
+std::string DescribeMatch(const cds::v1::Coding& coding, const CodeEntry& entry) {
+  std::string text = cds::sdk::Describe(coding);
+  if (!entry.site_value_set.empty()) {
+    text += " [site value set " + entry.site_value_set + "]";
+  } else if (!entry.verified) {
+    text += " [code not verified in the knowledge file]";
+  }
+  return text;
+}
+
 std::string DateOf(const google::protobuf::Timestamp& time) {
   std::int64_t days = time.seconds() / kSecondsPerDay;
   if (time.seconds() < 0 && time.seconds() % kSecondsPerDay != 0) --days;
@@ -152,6 +166,85 @@ void MinimumAge(const CriterionSpec& spec, const RuleContext& ctx, Criterion& cr
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_MET, WithAdvice(facts, spec.when_met));
   } else {
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_NOT_MET, WithAdvice(facts, spec.when_not_met));
+  }
+}
+
+// ---- indication: the diagnosis --------------------------------------------------------------
+
+bool Tentative(cds::v1::VerificationStatus status) {
+  return status == cds::v1::VERIFICATION_STATUS_PROVISIONAL ||
+         status == cds::v1::VERIFICATION_STATUS_DIFFERENTIAL ||
+         status == cds::v1::VERIFICATION_STATUS_UNCONFIRMED;
+}
+
+// The label treats major depressive disorder. A confirmed excluding diagnosis (bipolar
+// disorder: a history of mania rules out MDD, so any status counts) takes the patient outside
+// it, even beside an MDD code; a tentative one, an MDD code only in remission or not confirmed,
+// or a depression not coded as MDD, needs a clinician to confirm the diagnosis; a retrieved
+// problem list without any of these does not show the indication.
+void IndicationDiagnosis(const CriterionSpec& spec, const RuleContext& ctx, Criterion& criterion,
+                         cds::v1::Card& card) {
+  std::string excluded, excluded_tentative, active, in_remission, other;
+  const auto& conditions = ctx.patient.conditions();
+  for (int i = 0; i < conditions.size(); ++i) {
+    const cds::v1::Condition& condition = conditions[i];
+    if (!cds::sdk::Counts(condition.verification_status())) continue;
+    const CodeEntry* entry = nullptr;
+    std::string* bucket = nullptr;
+    const cds::v1::Coding* coding = spec.excluding_codes.FindMatch(condition.code(), &entry);
+    if (coding != nullptr) {
+      bucket = Tentative(condition.verification_status()) ? &excluded_tentative : &excluded;
+    } else if ((coding = spec.codes.FindMatch(condition.code(), &entry)) != nullptr) {
+      const bool remission_code = spec.remission_codes.FindMatch(condition.code()) != nullptr;
+      const bool current = IsCurrent(condition.clinical_status()) && !remission_code &&
+                           !Tentative(condition.verification_status());
+      bucket = current ? &active : &in_remission;
+    } else if ((coding = spec.possible_codes.FindMatch(condition.code(), &entry)) != nullptr) {
+      bucket = &other;
+    } else {
+      continue;
+    }
+    const std::string described = DescribeMatch(*coding, *entry);
+    AddInput(criterion, "Diagnosis",
+             described + " (" + StatusText(condition.clinical_status()) +
+                 VerificationNote(condition.verification_status()) + ")",
+             Indexed("conditions", i));
+    if (bucket->empty()) *bucket = described;
+  }
+  if (!excluded.empty()) {
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_NOT_MET,
+             "Recorded: " + excluded +
+                 ". Bipolar disorder is outside the indication (major depressive disorder)" +
+                 (active.empty() ? std::string(".")
+                                 : "; the MDD code " + active + " conflicts with it.") +
+                 (spec.when_not_met.empty() ? "" : " " + spec.when_not_met));
+  } else if (!excluded_tentative.empty()) {
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
+             excluded_tentative + " is recorded as not confirmed: bipolar disorder would put the "
+                                  "patient outside the indication; confirm the diagnosis.");
+  } else if (!active.empty()) {
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_MET,
+             WithAdvice("Recorded: " + active + ".", spec.when_met));
+  } else if (!ListRetrieved(ctx.patient, PatientList::kConditions)) {
+    AddListNotRetrieved(card, PatientList::kConditions,
+                        "cannot confirm major depressive disorder (the indication) or rule out "
+                        "the contraindications");
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
+             "The diagnoses were not retrieved: the indication (major depressive disorder) "
+             "cannot be confirmed.");
+  } else if (!in_remission.empty()) {
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
+             "Major depressive disorder is recorded only as in remission, inactive or not "
+             "confirmed (" + in_remission + "): confirm a current episode.");
+  } else if (!other.empty()) {
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
+             "A depressive disorder is recorded but not coded as major depressive disorder (" +
+                 other + "): confirm whether the patient has MDD, the labelled indication.");
+  } else {
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_NOT_MET,
+             WithAdvice("No major depressive disorder among the " +
+                            std::to_string(conditions.size()) + " retrieved diagnoses.",
+                        spec.when_not_met));
   }
 }
 
@@ -302,11 +395,19 @@ void FailedAntidepressantTrials(const CriterionSpec& spec, const RuleContext& ct
                                 Criterion& criterion, cds::v1::Card& card) {
   const int needed = ctx.settings.min_failed_trials;
   const char* impact = "cannot confirm treatment-resistant depression (an eligibility requirement)";
+  const bool retrieved = ListRetrieved(ctx.patient, PatientList::kAntidepressantTrials);
   if (ctx.patient.antidepressant_trials_size() == 0) {
+    if (retrieved) {
+      Conclude(criterion, cds::v1::CRITERION_OUTCOME_NOT_MET,
+               WithAdvice("The antidepressant-trial history was retrieved and lists no trial in "
+                          "this episode.",
+                          spec.when_not_met));
+      return;
+    }
     AddMissingInput(card, "patient.antidepressant_trials", "Antidepressant trials in this episode",
                     impact);
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
-             "No antidepressant trials sent: treatment resistance cannot be confirmed.");
+             "Antidepressant trials not retrieved: treatment resistance cannot be confirmed.");
     return;
   }
   std::vector<std::string> missing_paths;
@@ -329,6 +430,10 @@ void FailedAntidepressantTrials(const CriterionSpec& spec, const RuleContext& ct
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
              facts + " " + std::to_string(tally.could_also_count) +
                  " more trial(s) could count but lack the data to decide.");
+  } else if (!retrieved) {
+    AddListNotRetrieved(card, PatientList::kAntidepressantTrials, impact);
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
+             facts + " The trial history is marked not retrieved, so other trials may exist.");
   } else {
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_NOT_MET, WithAdvice(facts, spec.when_not_met));
   }
@@ -355,6 +460,9 @@ void FailedTrialLimit(const CriterionSpec& spec, const RuleContext& ctx, Criteri
   } else if (failed + tally.could_also_count > limit) {
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
              facts + " Trials with missing data could take the count above the limit.");
+  } else if (!ListRetrieved(ctx.patient, PatientList::kAntidepressantTrials)) {
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
+             facts + " The trial history was not retrieved, so the count may be higher.");
   } else {
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_NOT_MET, facts);
   }
@@ -406,6 +514,11 @@ void ConcomitantOralAntidepressant(const CriterionSpec& spec, const RuleContext&
     }
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
              edition + " An " + needed + " is listed but not confirmed as active or intended.");
+  } else if (!ListRetrieved(ctx.patient, PatientList::kMedications)) {
+    AddListNotRetrieved(card, PatientList::kMedications,
+                        "cannot confirm the oral antidepressant the label edition requires");
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
+             edition + " The medication list was not retrieved.");
   } else {
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_NOT_MET,
              WithAdvice(edition + " No active or intended " + needed + " in the medication list.",
@@ -444,16 +557,24 @@ void NoteFinding(CodedFindings& f, bool definite, bool current, InactiveRecords 
   }
 }
 
-void ConcludeCoded(const CriterionSpec& spec, const CodedFindings& f, Criterion& criterion,
+// A match counts whatever the list's retrieval state; "none found" needs the list retrieved.
+void ConcludeCoded(const CriterionSpec& spec, const CodedFindings& f, const RuleContext& ctx,
+                   PatientList list, Criterion& criterion, cds::v1::Card& card,
                    const char* where) {
   if (f.met) {
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_MET,
              WithAdvice("Recorded: " + f.first_met + ".", spec.when_met));
+  } else if (!ListRetrieved(ctx.patient, list)) {
+    AddListNotRetrieved(card, list, "cannot rule out the contraindications and cautions it holds");
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
+             std::string(ListPath(list)) + " was not retrieved: " +
+                 (f.unknown ? f.unknown_reason + "; " : std::string()) +
+                 "absence cannot be concluded.");
   } else if (f.unknown) {
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN, f.unknown_reason + ".");
   } else {
-    std::string text = std::string("No ") + where + " matches the knowledge file's " +
-                       std::to_string(spec.codes.entries().size()) + " codes for this criterion";
+    std::string text = std::string("No ") + where + " matches the " +
+                       std::to_string(spec.codes.entries().size()) + " codes of this criterion";
     if (spec.when_inactive == InactiveRecords::kIgnore) text += " (resolved records do not count)";
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_NOT_MET, text + ".");
   }
@@ -465,10 +586,11 @@ void ScanConditions(const CriterionSpec& spec, const RuleContext& ctx, const Cod
   for (int i = 0; i < conditions.size(); ++i) {
     const cds::v1::Condition& condition = conditions[i];
     if (!cds::sdk::Counts(condition.verification_status())) continue;
-    const cds::v1::Coding* coding = codes.FindMatch(condition.code());
+    const CodeEntry* entry = nullptr;
+    const cds::v1::Coding* coding = codes.FindMatch(condition.code(), &entry);
     if (coding == nullptr) continue;
     const bool current = IsCurrent(condition.clinical_status());
-    const std::string described = cds::sdk::Describe(*coding);
+    const std::string described = DescribeMatch(*coding, *entry);
     AddInput(criterion, "Condition",
              described + " (" + StatusText(condition.clinical_status()) +
                  VerificationNote(condition.verification_status()) + ")",
@@ -478,28 +600,53 @@ void ScanConditions(const CriterionSpec& spec, const RuleContext& ctx, const Cod
 }
 
 void CodedCondition(const CriterionSpec& spec, const RuleContext& ctx, Criterion& criterion,
-                    cds::v1::Card&) {
+                    cds::v1::Card& card) {
   CodedFindings findings;
   ScanConditions(spec, ctx, spec.codes, true, criterion, findings);
   if (!spec.possible_codes.empty()) {
     ScanConditions(spec, ctx, spec.possible_codes, false, criterion, findings);
   }
-  ConcludeCoded(spec, findings, criterion, "recorded condition");
+  ConcludeCoded(spec, findings, ctx, PatientList::kConditions, criterion, card,
+                "recorded condition");
+}
+
+// The words of an allergy's substance that name one of `names`, or empty.
+std::string NamedInWords(const cds::v1::CodeableConcept& substance,
+                         const std::vector<std::string>& names) {
+  auto names_any = [&names](const std::string& text) {
+    for (const std::string& name : names) {
+      if (ContainsWord(text, name)) return true;
+    }
+    return false;
+  };
+  if (names_any(substance.text())) return substance.text();
+  for (const cds::v1::Coding& coding : substance.coding()) {
+    if (names_any(coding.display())) return coding.display();
+  }
+  return "";
 }
 
 void SubstanceAllergy(const CriterionSpec& spec, const RuleContext& ctx, Criterion& criterion,
-                      cds::v1::Card&) {
+                      cds::v1::Card& card) {
   CodedFindings findings;
   const auto& allergies = ctx.patient.allergies();
   for (int i = 0; i < allergies.size(); ++i) {
     const cds::v1::AllergyIntolerance& allergy = allergies[i];
     if (!cds::sdk::Counts(allergy.verification_status())) continue;
-    const cds::v1::Coding* coding = spec.codes.FindMatch(allergy.substance());
+    const CodeEntry* entry = nullptr;
+    const cds::v1::Coding* coding = spec.codes.FindMatch(allergy.substance(), &entry);
     const bool definite = coding != nullptr;
     if (!definite && !spec.possible_codes.empty())
-      coding = spec.possible_codes.FindMatch(allergy.substance());
-    if (coding == nullptr) continue;
-    const std::string described = cds::sdk::Describe(*coding);
+      coding = spec.possible_codes.FindMatch(allergy.substance(), &entry);
+    std::string described;
+    if (coding != nullptr) {
+      described = DescribeMatch(*coding, *entry);
+    } else {
+      // Uncoded (or locally coded) allergies are common: the words alone raise the question.
+      const std::string words = NamedInWords(allergy.substance(), spec.substance_names);
+      if (words.empty()) continue;
+      described = "\"" + words + "\" (named in words, no recognised code)";
+    }
     AddInput(criterion, "Allergy",
              described + " (" + StatusText(allergy.clinical_status()) +
                  VerificationNote(allergy.verification_status()) +
@@ -512,7 +659,8 @@ void SubstanceAllergy(const CriterionSpec& spec, const RuleContext& ctx, Criteri
   if (!spec.possible_codes.empty()) {
     ScanConditions(spec, ctx, spec.possible_codes, false, criterion, findings);
   }
-  ConcludeCoded(spec, findings, criterion, "recorded allergy or condition");
+  ConcludeCoded(spec, findings, ctx, PatientList::kAllergies, criterion, card,
+                "recorded allergy or condition");
 }
 
 // ---- blood pressure ----------------------------------------------------------------------
@@ -556,16 +704,18 @@ Reading ReadBloodPressure(const RuleContext& ctx, std::string_view loinc, const 
   return r;
 }
 
-void BloodPressureAbove(const CriterionSpec& spec, const RuleContext& ctx, Criterion& criterion,
-                        cds::v1::Card& card) {
+// The two blood-pressure tiers share one reading of the observations: above the caution
+// thresholds (strictly) the risk is weighed; at or above the defer thresholds no dose is given
+// today.
+void BloodPressureTier(const CriterionSpec& spec, const RuleContext& ctx, Criterion& criterion,
+                       cds::v1::Card& card, double systolic, double diastolic, bool inclusive) {
   Reading readings[] = {
       ReadBloodPressure(ctx, cds::sdk::loinc::kSystolicBp, "Systolic blood pressure",
-                        "patient.observations[http://loinc.org|8480-6]",
-                        ctx.settings.bp_caution_systolic),
+                        "patient.observations[http://loinc.org|8480-6]", systolic),
       ReadBloodPressure(ctx, cds::sdk::loinc::kDiastolicBp, "Diastolic blood pressure",
-                        "patient.observations[http://loinc.org|8462-4]",
-                        ctx.settings.bp_caution_diastolic),
+                        "patient.observations[http://loinc.org|8462-4]", diastolic),
   };
+  const char* comparison = inclusive ? "at or above " : "above ";
   bool above = false;
   bool all_reliable = true;
   std::string values;
@@ -578,21 +728,28 @@ void BloodPressureAbove(const CriterionSpec& spec, const RuleContext& ctx, Crite
       AddInput(criterion, r.name, value, r.found->path);
       values += (values.empty() ? "" : ", ") + std::string(r.name) + " " + value;
       // A high reading is a reason to review whatever its age.
-      if (r.unit_ok && o.value() > r.threshold) above = true;
+      if (r.unit_ok && (inclusive ? o.value() >= r.threshold : o.value() > r.threshold)) {
+        above = true;
+      }
     }
     if (!r.problem.empty()) {
       all_reliable = false;
       problems += (problems.empty() ? "" : "; ") + r.problem;
     }
   }
-  const std::string threshold = FormatNumber(ctx.settings.bp_caution_systolic) + "/" +
-                                FormatNumber(ctx.settings.bp_caution_diastolic) + " mmHg";
+  const std::string threshold = FormatNumber(systolic) + "/" + FormatNumber(diastolic) + " mmHg";
   if (above) {
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_MET,
-             WithAdvice(values + ": above " + threshold + ".", spec.when_met));
+             WithAdvice(values + ": " + comparison + threshold + ".", spec.when_met));
+  } else if (!ListRetrieved(ctx.patient, PatientList::kObservations)) {
+    AddListNotRetrieved(card, PatientList::kObservations,
+                        "cannot confirm the latest pre-dose blood pressure");
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
+             (values.empty() ? std::string() : values + "; ") +
+                 "the observations were not retrieved, so a later reading may exist.");
   } else if (all_reliable) {
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_NOT_MET,
-             values + ": not above " + threshold + ".");
+             values + ": not " + comparison + threshold + ".");
   } else {
     for (const Reading& r : readings) {
       if (r.problem.empty()) continue;
@@ -601,6 +758,57 @@ void BloodPressureAbove(const CriterionSpec& spec, const RuleContext& ctx, Crite
     }
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
              (values.empty() ? std::string() : values + "; ") + problems + ".");
+  }
+}
+
+// ---- recent events ---------------------------------------------------------------------------
+
+// A matching condition counts when its onset lies within the window setting's days before the
+// evaluation date, whatever its status now (a resolved recent infarction is still recent). No
+// onset date: the window cannot be checked.
+void RecentCondition(const CriterionSpec& spec, const RuleContext& ctx, Criterion& criterion,
+                     cds::v1::Card& card) {
+  const int days = ctx.settings.WindowDays(spec.window_setting);
+  std::string within, undated;
+  const auto& conditions = ctx.patient.conditions();
+  for (int i = 0; i < conditions.size(); ++i) {
+    const cds::v1::Condition& condition = conditions[i];
+    if (!cds::sdk::Counts(condition.verification_status())) continue;
+    const CodeEntry* entry = nullptr;
+    const cds::v1::Coding* coding = spec.codes.FindMatch(condition.code(), &entry);
+    if (coding == nullptr) continue;
+    const std::string described = DescribeMatch(*coding, *entry);
+    const std::optional<cds::sdk::Date> onset = cds::sdk::ParseDate(condition.onset_date());
+    AddInput(criterion, "Condition",
+             described + (onset ? ", onset " + condition.onset_date() : ", no onset date") + " (" +
+                 StatusText(condition.clinical_status()) + ")",
+             Indexed("conditions", i));
+    if (!onset) {
+      if (undated.empty()) undated = described;
+      AddMissingInput(card, Indexed("conditions", i) + ".onset_date", "Onset date",
+                      "cannot tell whether the event was within " + std::to_string(days) +
+                          " days");
+      continue;
+    }
+    const auto age = (ctx.evaluation_date - *onset).count();
+    if (age >= 0 && age <= days && within.empty()) within = described;
+  }
+  const std::string window = std::to_string(days) + " days";
+  if (!within.empty()) {
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_MET,
+             WithAdvice("Onset within " + window + ": " + within + ".", spec.when_met));
+  } else if (!undated.empty()) {
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
+             undated + " is recorded without an onset date: cannot tell whether it was within " +
+                 window + ".");
+  } else if (!ListRetrieved(ctx.patient, PatientList::kConditions)) {
+    AddListNotRetrieved(card, PatientList::kConditions,
+                        "cannot rule out the contraindications and cautions it holds");
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
+             "The diagnoses were not retrieved: a recent event cannot be ruled out.");
+  } else {
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_NOT_MET,
+             "No matching event with onset within " + window + ".");
   }
 }
 
@@ -709,6 +917,12 @@ void ChildPughClass(const CriterionSpec& spec, const RuleContext& ctx, Criterion
     Conclude(
         criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
         "Liver disease is recorded (" + liver.first_met + ") but no Child-Pugh class was sent.");
+  } else if (!ListRetrieved(ctx.patient, PatientList::kConditions)) {
+    AddListNotRetrieved(card, PatientList::kConditions,
+                        "cannot rule out the contraindications and cautions it holds");
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
+             "No Child-Pugh class sent and the diagnoses were not retrieved: liver disease "
+             "cannot be ruled out.");
   } else {
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_NOT_MET,
              "No Child-Pugh class sent and no cirrhosis or hepatic failure recorded.");
@@ -718,7 +932,7 @@ void ChildPughClass(const CriterionSpec& spec, const RuleContext& ctx, Criterion
 // ---- medicines -----------------------------------------------------------------------------
 
 void MedicineClass(const CriterionSpec& spec, const RuleContext& ctx, Criterion& criterion,
-                   cds::v1::Card&) {
+                   cds::v1::Card& card) {
   std::string taking;
   for (const RecognisedMedication& rm : ctx.medications) {
     if (!(rm.medicine->classes & spec.medicine_classes)) continue;
@@ -731,6 +945,12 @@ void MedicineClass(const CriterionSpec& spec, const RuleContext& ctx, Criterion&
   if (!taking.empty()) {
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_MET,
              WithAdvice("Taking or may be taking " + taking + ".", spec.when_met));
+  } else if (!ListRetrieved(ctx.patient, PatientList::kMedications)) {
+    AddListNotRetrieved(card, PatientList::kMedications,
+                        "cannot rule out the interacting medicines it may hold");
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
+             "The medication list was not retrieved: no " +
+                 ctx.knowledge.DescribeClasses(spec.medicine_classes) + " can be ruled out.");
   } else {
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_NOT_MET,
              "No current " + ctx.knowledge.DescribeClasses(spec.medicine_classes) + " among the " +
@@ -781,6 +1001,11 @@ void BenzodiazepineDose(const CriterionSpec& spec, const RuleContext& ctx, Crite
   } else if (!unknown.empty()) {
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
              facts + " Not converted: " + unknown + ".");
+  } else if (!ListRetrieved(ctx.patient, PatientList::kMedications)) {
+    AddListNotRetrieved(card, PatientList::kMedications,
+                        "cannot rule out the interacting medicines it may hold");
+    Conclude(criterion, cds::v1::CRITERION_OUTCOME_UNKNOWN,
+             facts + " The medication list was not retrieved, so other doses may exist.");
   } else if (benzodiazepines == 0) {
     Conclude(criterion, cds::v1::CRITERION_OUTCOME_NOT_MET,
              "No current benzodiazepine in the medication list.");
@@ -828,6 +1053,8 @@ void EvaluateCriterion(const CriterionSpec& spec, const RuleContext& context,
                        cds::v1::Criterion& criterion, cds::v1::Card& card) {
   switch (spec.rule) {
     case RuleKind::kMinimumAge: return MinimumAge(spec, context, criterion, card);
+    case RuleKind::kIndicationDiagnosis:
+      return IndicationDiagnosis(spec, context, criterion, card);
     case RuleKind::kFailedAntidepressantTrials:
       return FailedAntidepressantTrials(spec, context, criterion, card);
     case RuleKind::kFailedTrialLimit: return FailedTrialLimit(spec, context, criterion, card);
@@ -835,7 +1062,13 @@ void EvaluateCriterion(const CriterionSpec& spec, const RuleContext& context,
       return ConcomitantOralAntidepressant(spec, context, criterion, card);
     case RuleKind::kCodedCondition: return CodedCondition(spec, context, criterion, card);
     case RuleKind::kSubstanceAllergy: return SubstanceAllergy(spec, context, criterion, card);
-    case RuleKind::kBloodPressureAbove: return BloodPressureAbove(spec, context, criterion, card);
+    case RuleKind::kBloodPressureAbove:
+      return BloodPressureTier(spec, context, criterion, card, context.settings.bp_caution_systolic,
+                               context.settings.bp_caution_diastolic, false);
+    case RuleKind::kBloodPressureAtOrAbove:
+      return BloodPressureTier(spec, context, criterion, card, context.settings.bp_defer_systolic,
+                               context.settings.bp_defer_diastolic, true);
+    case RuleKind::kRecentCondition: return RecentCondition(spec, context, criterion, card);
     case RuleKind::kPregnancy: return Pregnancy(spec, context, criterion, card);
     case RuleKind::kBreastfeeding: return Breastfeeding(spec, context, criterion, card);
     case RuleKind::kChildPughClass: return ChildPughClass(spec, context, criterion, card);

@@ -1,9 +1,12 @@
 #include "eligibility_service.h"
 
+#include <algorithm>
+
 #include <cds/sdk/clinical.h>
 #include <cds/sdk/plugin.h>
 
 #include "eligibility_rules.h"
+#include "eligibility_value_sets.h"
 
 namespace cds::eligibility {
 
@@ -67,9 +70,11 @@ cds::plugin::v1::PluginInfo EligibilityService::Info() {
   info.set_vendor("cdsd");
   info.set_title("Eligibility for esketamine nasal spray or IV ketamine in depression");
   info.set_description(
-      "Checks age, treatment-resistant depression criteria, the oral-antidepressant "
+      "Checks the indication (a major depressive disorder diagnosis; bipolar disorder is "
+      "outside it), age, treatment-resistant depression criteria, the oral-antidepressant "
       "requirement of the label edition, contraindications (aneurysmal vascular disease, "
-      "arteriovenous malformation, intracerebral haemorrhage, hypersensitivity) and cautions. "
+      "arteriovenous malformation, intracerebral haemorrhage, hypersensitivity, blood pressure "
+      "at or above the defer threshold) and cautions. Lists not retrieved are missing inputs. "
       "Answers ELIGIBLE, INELIGIBLE or NEEDS_REVIEW with every criterion, its inputs, the "
       "missing inputs and the sources.");
   info.add_hooks("patient-view");
@@ -87,10 +92,16 @@ cds::plugin::v1::PluginInfo EligibilityService::Info() {
   AddRequirement(info, "patient.pregnancy_status", "Pregnancy caution (unless male)", true);
   AddRequirement(info, "patient.breastfeeding_status", "Breastfeeding caution (unless male)", true);
   AddRequirement(info, "patient.conditions",
-                 "ICD-10-CM / SNOMED CT: contraindications, psychosis, substance use, "
-                 "unstable cardiorespiratory disease, liver and kidney disease",
-                 false);
-  AddRequirement(info, "patient.allergies", "RxNorm / SNOMED CT: ketamine or esketamine", false);
+                 "ICD-10-CM / SNOMED CT: the MDD diagnosis, contraindications, cerebrovascular "
+                 "and cardiorespiratory cautions, psychosis, substance use, pregnancy, liver and "
+                 "kidney disease",
+                 true);
+  AddRequirement(info, "patient.allergies",
+                 "RxNorm / SNOMED CT or the drug's name: ketamine or esketamine", true);
+  AddRequirement(info, "patient.retrieval",
+                 "Which lists were looked up: a list not retrieved is a missing input, never "
+                 "\"none\"",
+                 true);
   AddRequirement(info, "patient.medications",
                  "RxNorm: oral antidepressants, CNS depressants, stimulants, MAOIs, "
                  "benzodiazepine daily doses",
@@ -108,7 +119,17 @@ EligibilityService::EligibilityService(const nlohmann::json& settings)
   if (label_edition_ == nullptr) {
     throw cds::sdk::SettingsError("invalid settings: label_edition: not in the knowledge file");
   }
-  for (const CriterionSpec& spec : knowledge_.criteria()) {
+  criteria_ = knowledge_.criteria();
+  const auto site_codes = LoadSiteValueSets(settings_.value_set_files, knowledge_);
+  for (CriterionSpec& spec : criteria_) {
+    for (CodeList* list :
+         {&spec.codes, &spec.possible_codes, &spec.excluding_codes, &spec.remission_codes}) {
+      auto added = site_codes.find(list->id());
+      if (added != site_codes.end()) list->Extend(added->second);
+    }
+  }
+  for (const CriterionSpec& spec : criteria_) {
+    if (!spec.window_setting.empty()) settings_.WindowDays(spec.window_setting);
     labels_.push_back({&spec, settings_.Fill(spec.short_label), settings_.Fill(spec.unknown_label),
                        settings_.Fill(spec.unmet_label)});
     texts_.push_back({settings_.Fill(spec.description), NotApplicableText(spec)});
@@ -153,6 +174,14 @@ void EligibilityService::Evaluate(const cds::plugin::v1::EvaluateInput& input,
     if (!spec.products[product] || !spec.indications[indication]) {
       criterion.set_outcome(cds::v1::CRITERION_OUTCOME_NOT_APPLICABLE);
       criterion.set_explanation(texts_[i].not_applicable);
+      continue;
+    }
+    if (!spec.label_editions.empty() &&
+        std::find(spec.label_editions.begin(), spec.label_editions.end(), label_edition_->id) ==
+            spec.label_editions.end()) {
+      criterion.set_outcome(cds::v1::CRITERION_OUTCOME_NOT_APPLICABLE);
+      criterion.set_explanation("Applies only under the label edition(s) named in its "
+                                "description; label_edition is " + label_edition_->id + ".");
       continue;
     }
     for (const std::string& id : spec.citation_ids[product]) criterion.add_citation_ids(id);

@@ -41,6 +41,8 @@ class EligibilityService {
   const Knowledge& knowledge_;
   EligibilitySettings settings_;
   const LabelEdition* label_edition_;
+  // The knowledge file's criteria with this instance's site value sets added to their codes.
+  std::vector<CriterionSpec> criteria_;
   // One entry per knowledge criterion, in knowledge order.
   std::vector<CriterionLabels> labels_;
   std::vector<PreparedText> texts_;

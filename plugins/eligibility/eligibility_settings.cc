@@ -92,6 +92,40 @@ const cds::sdk::SettingsSchema& EligibilitySettings::Schema() {
        .source = "S6",
        .minimum = 30,
        .maximum = 150},
+      {.name = "bp_defer_systolic",
+       .type = SettingSpec::Type::kNumber,
+       .default_value = 180,
+       .description = "Pre-dose systolic blood pressure at or above which the patient is not "
+                      "dosed today (until controlled), mmHg",
+       .source = "US prescribing information section 5 (blood pressure), with the 180/110 "
+                 "threshold of a hypertensive urgency",
+       .minimum = 100,
+       .maximum = 300},
+      {.name = "bp_defer_diastolic",
+       .type = SettingSpec::Type::kNumber,
+       .default_value = 110,
+       .description = "Pre-dose diastolic blood pressure at or above which the patient is not "
+                      "dosed today (until controlled), mmHg",
+       .source = "as bp_defer_systolic",
+       .minimum = 60,
+       .maximum = 200},
+      {.name = "recent_mi_review_days",
+       .type = SettingSpec::Type::kInteger,
+       .default_value = 365,
+       .description = "A myocardial infarction with onset within this many days needs careful "
+                      "assessment (the phase 3 studies excluded MI within 12 months)",
+       .source = "US prescribing information section 5; manufacturer's medical information on "
+                 "the phase 3 exclusions",
+       .minimum = 0,
+       .maximum = 3650},
+      {.name = "eu_recent_cardiovascular_event_days",
+       .type = SettingSpec::Type::kInteger,
+       .default_value = 42,
+       .description = "Under the EU label edition, a myocardial infarction with onset within this "
+                      "many days is a contraindication (recent cardiovascular event, 6 weeks)",
+       .source = "EU SmPC section 4.3",
+       .minimum = 0,
+       .maximum = 3650},
       {.name = "blood_pressure_max_age_days",
        .type = SettingSpec::Type::kInteger,
        .default_value = 30,
@@ -109,6 +143,14 @@ const cds::sdk::SettingsSchema& EligibilitySettings::Schema() {
        .source = "S27a",
        .minimum = 0,
        .maximum = 200},
+      {.name = "value_set_files",
+       .type = SettingSpec::Type::kString,
+       .default_value = "",
+       .description = "Comma-separated paths of FHIR ValueSet JSON files whose "
+                      "expansion.contains codes are added to the knowledge code list named by "
+                      "the ValueSet's useContext (system urn:cdsd:eligibility:code-list). Empty: "
+                      "the knowledge file's codes only",
+       .source = "site policy: local and more specific codes"},
   });
   return schema;
 }
@@ -127,14 +169,32 @@ EligibilitySettings EligibilitySettings::FromJson(const nlohmann::json& given) {
   s.max_trials_counted = static_cast<int>(parsed.Integer("max_trials_counted"));
   s.bp_caution_systolic = parsed.Number("bp_caution_systolic");
   s.bp_caution_diastolic = parsed.Number("bp_caution_diastolic");
+  s.bp_defer_systolic = parsed.Number("bp_defer_systolic");
+  s.bp_defer_diastolic = parsed.Number("bp_defer_diastolic");
+  s.recent_mi_review_days = static_cast<int>(parsed.Integer("recent_mi_review_days"));
+  s.eu_recent_cardiovascular_event_days =
+      static_cast<int>(parsed.Integer("eu_recent_cardiovascular_event_days"));
+  if (s.bp_defer_systolic <= s.bp_caution_systolic ||
+      s.bp_defer_diastolic <= s.bp_caution_diastolic) {
+    throw cds::sdk::SettingsError(
+        "invalid settings: bp_defer_systolic/bp_defer_diastolic: must be above the caution "
+        "thresholds");
+  }
   s.blood_pressure_max_age_days = static_cast<int>(parsed.Integer("blood_pressure_max_age_days"));
   s.benzodiazepine_diazepam_equivalent_mg = parsed.Number("benzodiazepine_diazepam_equivalent_mg");
+  s.value_set_files = parsed.String("value_set_files");
   if (s.max_trials_counted != 0 && s.max_trials_counted < s.min_failed_trials) {
     throw cds::sdk::SettingsError(
         "invalid settings: max_trials_counted: must be 0 (no limit) or at least "
         "min_failed_trials");
   }
   return s;
+}
+
+int EligibilitySettings::WindowDays(std::string_view name) const {
+  if (name == "recent_mi_review_days") return recent_mi_review_days;
+  if (name == "eu_recent_cardiovascular_event_days") return eu_recent_cardiovascular_event_days;
+  throw std::invalid_argument("eligibility knowledge: unknown window setting " + std::string(name));
 }
 
 std::string EligibilitySettings::Fill(std::string_view text) const {
@@ -149,6 +209,11 @@ std::string EligibilitySettings::Fill(std::string_view text) const {
     if (name == "max_trials_counted") return std::to_string(max_trials_counted);
     if (name == "bp_caution_systolic") return cds::sdk::FormatNumber(bp_caution_systolic);
     if (name == "bp_caution_diastolic") return cds::sdk::FormatNumber(bp_caution_diastolic);
+    if (name == "bp_defer_systolic") return cds::sdk::FormatNumber(bp_defer_systolic);
+    if (name == "bp_defer_diastolic") return cds::sdk::FormatNumber(bp_defer_diastolic);
+    if (name == "recent_mi_review_days" || name == "eu_recent_cardiovascular_event_days") {
+      return std::to_string(WindowDays(name));
+    }
     if (name == "blood_pressure_max_age_days") {
       return blood_pressure_max_age_days == 0 ? std::string("any number of")
                                               : std::to_string(blood_pressure_max_age_days);

@@ -31,9 +31,17 @@ struct EligibilitySettings {
   int max_trials_counted = 0;
   double bp_caution_systolic = 140;
   double bp_caution_diastolic = 90;
+  // At or above either: do not dose today.
+  double bp_defer_systolic = 180;
+  double bp_defer_diastolic = 110;
+  // Windows of the recent-myocardial-infarction criteria, in days.
+  int recent_mi_review_days = 365;
+  int eu_recent_cardiovascular_event_days = 42;
   // 0 = a reading of any age counts.
   int blood_pressure_max_age_days = 30;
   double benzodiazepine_diazepam_equivalent_mg = 8;
+  // Comma-separated paths of FHIR ValueSet files adding site codes to knowledge code lists.
+  std::string value_set_files;
 
   static const cds::sdk::SettingsSchema& Schema();
   // Validates and reads the operator's JSON object. Throws cds::sdk::SettingsError naming the
@@ -44,6 +52,10 @@ struct EligibilitySettings {
   // so descriptions on the card state the thresholds in force. Throws std::invalid_argument for
   // an unknown placeholder.
   std::string Fill(std::string_view text) const;
+
+  // The value of a window setting named by the knowledge file (recent_mi_review_days, ...).
+  // Throws std::invalid_argument for any other name.
+  int WindowDays(std::string_view name) const;
 };
 
 }  // namespace cds::eligibility

@@ -81,6 +81,17 @@ TEST(EligibilityKnowledge, AshtonEquivalentsGiveDiazepamMilligramsPerMilligram) 
   EXPECT_NE(k.FindCitation(k.benzodiazepine_table_citation()), nullptr);
 }
 
+TEST(EligibilityKnowledge, CitesNoMirrorNewsOrMedicalInformationCopies) {
+  for (const cds::v1::Citation& c : EmbeddedKnowledge().citations()) {
+    const std::string text = c.title() + " " + c.url() + " " + c.edition();
+    for (const char* banned : {"medscape", "120ty", "rxreasoner", "MDedge", "Becker",
+                               "jnjmedicalconnect", "MIMS", "US Medicine", "AHFS"}) {
+      EXPECT_EQ(text.find(banned), std::string::npos) << c.id() << " cites " << banned;
+    }
+  }
+  EXPECT_NE(EmbeddedKnowledge().source().url().find("dailymed.nlm.nih.gov"), std::string::npos);
+}
+
 TEST(EligibilityKnowledge, InvalidJsonIsRefused) {
   EXPECT_THROW(Knowledge::Parse("{not json"), std::invalid_argument);
 }
@@ -88,7 +99,8 @@ TEST(EligibilityKnowledge, InvalidJsonIsRefused) {
 TEST(EligibilityKnowledge, UnknownRuleIsRefusedWithTheCriterionNamed) {
   nlohmann::json k = EmbeddedJson();
   k["criteria"][0]["rule"] = "guess";
-  EXPECT_NE(RefusalOf(k).find("eligibility.adult"), std::string::npos) << RefusalOf(k);
+  const std::string id = k["criteria"][0]["id"];
+  EXPECT_NE(RefusalOf(k).find(id), std::string::npos) << RefusalOf(k);
 }
 
 TEST(EligibilityKnowledge, UnknownCitationIsRefused) {
@@ -177,7 +189,12 @@ TEST(EligibilitySettings, DescriptionsStateTheThresholdsInForce) {
       EligibilitySettings::FromJson({{"adequate_trial_weeks", 4},
                                      {"non_response_max_improvement_percent", 50},
                                      {"non_response_comparison", "below"}});
-  const std::string text = s.Fill(EmbeddedKnowledge().criteria()[1].description);
+  std::string description;
+  for (const CriterionSpec& spec : EmbeddedKnowledge().criteria()) {
+    if (spec.id == "trd.failed_antidepressant_trials") description = spec.description;
+  }
+  ASSERT_FALSE(description.empty());
+  const std::string text = s.Fill(description);
   EXPECT_NE(text.find("at least 4 weeks"), std::string::npos) << text;
   EXPECT_NE(text.find("below 50 %"), std::string::npos) << text;
   EXPECT_EQ(text.find("at or below"), std::string::npos) << text;

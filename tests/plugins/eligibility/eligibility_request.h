@@ -78,9 +78,20 @@ inline cds::v1::MedicationStatement* AddMedication(
   return m;
 }
 
-// An adult woman with two failed adequate trials, a normal recent blood pressure, on
-// escitalopram, not pregnant or breastfeeding, about to start esketamine for TRD: eligible under
-// every label edition.
+// Every list of the patient marked as looked up, so that empty lists mean "none".
+inline void MarkAllListsRetrieved(cds::v1::PatientContext& p) {
+  cds::v1::ListRetrieval& r = *p.mutable_retrieval();
+  r.set_conditions(cds::v1::RETRIEVAL_RETRIEVED);
+  r.set_allergies(cds::v1::RETRIEVAL_RETRIEVED);
+  r.set_medications(cds::v1::RETRIEVAL_RETRIEVED);
+  r.set_antidepressant_trials(cds::v1::RETRIEVAL_RETRIEVED);
+  r.set_observations(cds::v1::RETRIEVAL_RETRIEVED);
+}
+
+// An adult woman with active recurrent major depressive disorder, two failed adequate trials, a
+// normal recent blood pressure, on escitalopram, not pregnant or breastfeeding, every list
+// retrieved (no allergies), about to start esketamine for TRD: eligible under every label
+// edition.
 inline cds::plugin::v1::EvaluateInput EligibleRequest() {
   cds::plugin::v1::EvaluateInput input;
   input.set_hook("patient-view");
@@ -98,6 +109,8 @@ inline cds::plugin::v1::EvaluateInput EligibleRequest() {
   AddTrial(p, "39786", cds::v1::ASSESSMENT_YES, 8, 20);  // venlafaxine
   AddBloodPressure(p, 128, 82);
   AddMedication(p, "321988", 10);  // escitalopram
+  AddCondition(p, cds::sdk::systems::kIcd10Cm, "F33.2");  // MDD, recurrent, severe
+  MarkAllListsRetrieved(p);
   p.mutable_treatment_course()->set_product(cds::v1::KETAMINE_PRODUCT_ESKETAMINE_NASAL_SPRAY);
   p.mutable_treatment_course()->set_indication(cds::v1::KETAMINE_INDICATION_TRD);
   return input;

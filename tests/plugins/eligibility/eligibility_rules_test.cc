@@ -362,12 +362,42 @@ TEST(TrdRule, UnknownFieldIsIgnoredWhenAKnownFieldRulesTheTrialOut) {
   EXPECT_FALSE(HasMissingInput(card, "patient.antidepressant_trials[1].percent_improvement"));
 }
 
-TEST(TrdRule, NoTrialsIsUnknownAndNamesTheMissingHistory) {
+TEST(TrdRule, TrialsNotRetrievedAreUnknownAndNameTheMissingHistory) {
   auto input = EligibleRequest();
   input.mutable_patient()->clear_antidepressant_trials();
+  input.mutable_patient()->mutable_retrieval()->set_antidepressant_trials(
+      cds::v1::RETRIEVAL_NOT_RETRIEVED);
   const Card card = Assess(input);
   EXPECT_EQ(OutcomeOf(card, kTrd), kUnknown);
   EXPECT_EQ(StatusOf(card), kNeedsReview);
+  EXPECT_TRUE(HasMissingInput(card, "patient.antidepressant_trials"));
+}
+
+TEST(TrdRule, EmptyTrialListOfAnUnstatedRetrievalIsUnknownNeverNone) {
+  auto input = EligibleRequest();
+  input.mutable_patient()->clear_antidepressant_trials();
+  input.mutable_patient()->mutable_retrieval()->clear_antidepressant_trials();
+  const Card card = Assess(input);
+  EXPECT_EQ(OutcomeOf(card, kTrd), kUnknown);
+  EXPECT_TRUE(HasMissingInput(card, "patient.antidepressant_trials"));
+}
+
+TEST(TrdRule, RetrievedEmptyTrialHistoryDoesNotMeetTheDefinition) {
+  auto input = EligibleRequest();
+  input.mutable_patient()->clear_antidepressant_trials();
+  const Card card = Assess(input);
+  EXPECT_EQ(OutcomeOf(card, kTrd), kNotMet);
+  EXPECT_EQ(StatusOf(card), kIneligible);
+  EXPECT_FALSE(HasMissingInput(card, "patient.antidepressant_trials"));
+}
+
+TEST(TrdRule, OneFailedTrialFromAListNotRetrievedIsUnknownNotIneligible) {
+  auto input = EligibleRequest();
+  input.mutable_patient()->mutable_antidepressant_trials()->RemoveLast();
+  input.mutable_patient()->mutable_retrieval()->set_antidepressant_trials(
+      cds::v1::RETRIEVAL_NOT_RETRIEVED);
+  const Card card = Assess(input);
+  EXPECT_EQ(OutcomeOf(card, kTrd), kUnknown);
   EXPECT_TRUE(HasMissingInput(card, "patient.antidepressant_trials"));
 }
 
