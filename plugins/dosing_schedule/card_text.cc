@@ -100,7 +100,8 @@ void AppendCourseHeader(const DosingPolicy& policy, const DosingScheduleDecision
     if (d.has_weight_kg()) out += " of " + sdk::FormatNumber(d.weight_kg()) + " kg";
     out += " over " + std::to_string(policy.settings.iv_infusion_minutes) + " minutes";
   }
-  out += ".\n\nCourse week 1 begins " + d.course_start_date() + "; evaluation date " +
+  out += ".\n\nCourse week 1 begins " + d.course_start_date() +
+         " (course time counts from the sessions given); evaluation date " +
          sdk::FormatDate(evaluation_date);
   if (const std::optional<sdk::Date> start = sdk::ParseDate(d.course_start_date())) {
     const int week = CourseWeek(*start, evaluation_date);
@@ -219,13 +220,21 @@ void AppendEverySession(const DosingPolicy& policy, const DosingScheduleDecision
     out += "- One " + sdk::FormatNumber(k.device_mg) + " mg device at a time, " +
            std::to_string(k.minutes_between_devices) + " minutes apart.\n";
   }
-  out += "- Blood pressure";
-  for (int i = 0; i < m.blood_pressure_minutes_size(); ++i) {
-    const int minute = m.blood_pressure_minutes(i);
-    out += i == 0 ? " " : " and ";
-    out += minute == 0 ? "before the dose" : "at about " + std::to_string(minute) + " minutes";
+  if (IsIv(d)) {
+    out += "- Vital signs (blood pressure, heart rate, SpO2) before the infusion, every " +
+           std::to_string(policy.settings.iv_vitals_interval_minutes) + " minutes during the " +
+           std::to_string(policy.settings.iv_infusion_minutes) +
+           "-minute infusion, at its end and after it until minute " +
+           std::to_string(m.minimum_observation_minutes()) + " (minutes from the start).\n";
+  } else {
+    out += "- Blood pressure";
+    for (int i = 0; i < m.blood_pressure_minutes_size(); ++i) {
+      const int minute = m.blood_pressure_minutes(i);
+      out += i == 0 ? " " : " and ";
+      out += minute == 0 ? "before the dose" : "at about " + std::to_string(minute) + " minutes";
+    }
+    out += ", then as clinically warranted.\n";
   }
-  out += ", then as clinically warranted.\n";
   if (m.pulse_oximetry()) out += "- Pulse oximetry while under observation.\n";
   out += "- Observe for at least " + std::to_string(m.minimum_observation_minutes()) +
          " minutes and until each holds:";

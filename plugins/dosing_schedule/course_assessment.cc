@@ -11,23 +11,24 @@
 namespace cds::dosing {
 namespace {
 
-CalendarPhase ToCalendarPhase(const PhaseRule& rule, int sessions_per_week, int period_weeks,
-                              int second_session_day) {
-  CalendarPhase phase;
-  phase.phase = rule.phase;
-  phase.first_week = rule.first_week;
-  phase.last_week = rule.last_week;
-  phase.period_weeks = period_weeks;
+// A knowledge phase as a calendar stage: twice or three times a week on slot days, once a week
+// every 7 days, and the open maintenance stage every `open_interval_days`.
+Stage ToStage(const PhaseRule& rule, int sessions_per_week, int open_interval_days,
+              int second_session_day) {
+  Stage stage;
+  stage.phase = rule.phase;
+  stage.first_week = rule.first_week;
+  if (rule.last_week) stage.sessions = (*rule.last_week - rule.first_week + 1) * sessions_per_week;
   switch (sessions_per_week) {
-    case 1: phase.session_days = {0}; break;
-    case 2: phase.session_days = {0, second_session_day}; break;
-    case 3: phase.session_days = {0, 2, 4}; break;
+    case 1: stage.interval_days = rule.last_week ? 7 : open_interval_days; break;
+    case 2: stage.slot_days = {0, second_session_day}; break;
+    case 3: stage.slot_days = {0, 2, 4}; break;
     default:
       throw std::runtime_error("dosing knowledge: a phase has " +
                                std::to_string(sessions_per_week) +
                                " sessions a week; the calendar supports 1 to 3");
   }
-  return phase;
+  return stage;
 }
 
 }  // namespace
@@ -49,56 +50,70 @@ void CourseAssessment::Assess() {
   }
   const bool indication_known = AssessIndication();
   AssessCourseStart();
+  // The hepatic class decides whether there is a calendar at all, so it comes first.
+  if (IsEsketamine()) AssessChildPugh();
   if (!indication_known) {
-    AddGivenSessions(nullptr);
+    AddGivenSessions(false);
     decision_.set_dose_withheld(true);
-    AssessChildPugh();
     FillMonitoring();
     return;
   }
 
-  const Regimen& regimen = CourseRegimen();
-  const std::vector<PlannedSession> planned = Plan(regimen);
-  AddGivenSessions(&regimen);
-  const bool trd = IsEsketamine() && course_.indication == cds::v1::KETAMINE_INDICATION_TRD;
+  regimen_ = CourseRegimen();
+  if (IsTrd()) AssessMaintenanceFrequency();
+  // Child-Pugh C: esketamine is not recommended, so no session is planned.
+  if (!child_pugh_c_) planned_ = Plan();
+  AddGivenSessions(true);
 
-  if (trd) {
+  if (IsTrd()) {
     AssessTrdPhase();
   } else if (IsEsketamine()) {
-    AssessCourseLength(Rule::kMdsiDuration, regimen,
-                       "past the 4 studied weeks; no more sessions planned");
+    AssessCourseLength(Rule::kMdsiDuration, "past the 4 studied weeks; no more sessions planned");
   } else {
-    AssessCourseLength(Rule::kIvCourse, regimen,
+    AssessCourseLength(Rule::kIvCourse,
                        "infusions past week 4 are weaker evidence (CANMAT 2021); none planned");
   }
-  AssessSpacing(planned);
-  AssessFrequency(regimen);
+  AssessSpacing(planned_);
+  AssessFrequency();
+  AssessMissedSessions();
 
   if (IsEsketamine()) {
     basis_.Cite(knowledge_.device_citation_ids);
-    if (trd) {
+    if (IsTrd()) {
       const DoseRule* rule = AssessGeriatric();
-      AssessFirstTrdDose(rule, planned);
+      AssessFirstTrdDose(rule, planned_);
       AssessDoseHistory(Rule::kDoseHistory, rule, false);
-      AssignEsketamineDoses(rule, planned);
+      AssignEsketamineDoses(rule, planned_);
     } else {
+      const DoseRule* rule = AssessMdsiAge();
       AssessDoseHistory(Rule::kMdsiDose, &knowledge_.mdsi_dose, true);
-      AssignEsketamineDoses(&knowledge_.mdsi_dose, planned);
+      AssignEsketamineDoses(rule, planned_);
       for (const CitedText& note : knowledge_.mdsi_notes) basis_.Cite(note.citation_ids);
     }
     AssessTolerability();
-    if (trd) AssessEndOfInduction();
-    AssessChildPugh();
+    if (IsTrd()) {
+      AssessEndOfInduction();
+      AssessEuMaintenance();
+    }
   } else {
-    AssessIvDoses(planned);
+    AssessIvDoses(planned_);
     AssessTolerability();
+    AssessIvReview();
   }
+  AssessDraftOrders();
 
   if (in_progress_) {
     AssessResponse();
-    FillProgress(regimen);
+    FillProgress();
   }
   FillMonitoring();
+}
+
+std::vector<sdk::Date> CourseAssessment::GivenDates() const {
+  std::vector<sdk::Date> dates;
+  dates.reserve(course_.given.size());
+  for (const GivenSession& s : course_.given) dates.push_back(s.date);
+  return dates;
 }
 
 bool CourseAssessment::AssessProduct() {
@@ -125,13 +140,20 @@ void CourseAssessment::AssessCourseStart() {
   std::string explanation = "Week 1 begins on " + sdk::FormatDate(course_.start) + ", ";
   std::string path;
   switch (course_.start_source) {
+    case CourseStartSource::kFirstSession:
+      explanation += "the first session given; course time counts from the sessions given.";
+      path = SessionPath(course_.given.front()) + ".date";
+      break;
     case CourseStartSource::kStartDate:
-      explanation += "the course start date.";
+      explanation += "the course start date (no session given yet).";
       path = "patient.treatment_course.start_date";
       break;
-    case CourseStartSource::kFirstSession:
-      explanation += "the first recorded session (the course has no start date).";
-      path = SessionPath(course_.given.front()) + ".date";
+    case CourseStartSource::kStartDatePassed:
+      explanation += "the evaluation date: the start date " +
+                     sdk::FormatDate(*course_.planned_start) +
+                     " has passed with no session recorded, so the course has not started and "
+                     "begins with " + (IsTrd() ? "induction." : "its first session.");
+      path = "evaluation_date";
       break;
     case CourseStartSource::kEvaluationDate:
       explanation += "the evaluation date (the course has no start date and no session yet).";
@@ -140,7 +162,20 @@ void CourseAssessment::AssessCourseStart() {
   }
   cds::v1::Criterion& c = basis_.Add(Rule::kCourseStart, kMet, std::move(explanation));
   sdk::AddInput(c, "Course start", sdk::FormatDate(course_.start), path);
+  if (course_.planned_start) {
+    sdk::AddInput(c, "Planned start date", sdk::FormatDate(*course_.planned_start),
+                  "patient.treatment_course.start_date");
+  }
+  sdk::AddInput(c, "Sessions given", std::to_string(course_.given.size()),
+                "patient.treatment_course.sessions");
   sdk::AddInput(c, "Evaluation date", sdk::FormatDate(today_), "evaluation_date");
+  if (course_.start_source == CourseStartSource::kStartDatePassed) {
+    const int days = static_cast<int>((today_ - *course_.planned_start).count());
+    basis_.NeedsAttention(
+        "no session recorded since the start date " + std::to_string(days) +
+            " days ago: planned from session 1",
+        c.explanation() + " If sessions were given, send them: the plan counts from them.");
+  }
 }
 
 void CourseAssessment::AssessLabelEdition() {
@@ -179,7 +214,7 @@ bool CourseAssessment::AssessIndication() {
   cds::v1::Criterion& c = basis_.Add(
       Rule::kIndication, kMet,
       course_.indication == cds::v1::KETAMINE_INDICATION_TRD
-          ? "Treatment-resistant depression: induction, optimisation and maintenance regimen."
+          ? "Treatment-resistant depression: induction (weeks 1-4) then maintenance (weeks 5-8 weekly, from week 9 weekly or every 2 weeks)."
           : "Depressive symptoms with acute suicidal ideation or behaviour: 4-week regimen.");
   sdk::AddInput(c, "Indication", name, "patient.treatment_course.indication");
   return true;
@@ -190,28 +225,31 @@ const Regimen& CourseAssessment::CourseRegimen() const {
   return course_.indication == cds::v1::KETAMINE_INDICATION_MDSI ? policy_.mdsi : policy_.trd;
 }
 
-std::vector<PlannedSession> CourseAssessment::Plan(const Regimen& regimen) const {
+std::vector<PlannedSession> CourseAssessment::Plan() const {
   CalendarRequest request;
-  request.course_start = course_.start;
+  request.anchor = course_.start;
   request.evaluation_date = today_;
   request.calendar_weeks = settings_.calendar_weeks;
   request.min_days_between_sessions = settings_.min_days_between_sessions;
-  request.given.reserve(course_.given.size());
-  for (const GivenSession& s : course_.given) request.given.push_back(s.date);
-  return PlanSessions(regimen, request);
+  request.given = GivenDates();
+  return PlanSessions(regimen_, request);
 }
 
-void CourseAssessment::AddGivenSessions(const Regimen* regimen) {
+void CourseAssessment::AddGivenSessions(bool with_phases) {
   int number = 0;
+  std::optional<sdk::Date> open_start;
   for (const GivenSession& given : course_.given) {
     cds::v1::ScheduledSession& s = *decision_.add_sessions();
-    const int week = CourseWeek(course_.start, given.date);
+    const int n = number;
     s.set_number(++number);
     s.set_date(sdk::FormatDate(given.date));
-    s.set_week(week);
-    if (regimen != nullptr) {
-      const CalendarPhase* phase = regimen->PhaseOfWeek(week);
-      s.set_phase(phase != nullptr ? phase->phase : cds::v1::DOSING_PHASE_UNSPECIFIED);
+    if (with_phases) {
+      const int stage = regimen_.StageOfSession(n);
+      if (stage >= 0 && !regimen_.stages[stage].sessions && !open_start) open_start = given.date;
+      s.set_week(SessionWeek(regimen_, n, given.date, open_start.value_or(given.date)));
+      s.set_phase(stage >= 0 ? regimen_.stages[stage].phase : cds::v1::DOSING_PHASE_UNSPECIFIED);
+    } else {
+      s.set_week(CourseWeek(course_.start, given.date));
     }
     s.set_dose_mg(given.dose_mg);
     if (IsEsketamine()) {
@@ -233,47 +271,55 @@ cds::v1::ScheduledSession& CourseAssessment::AddPlannedSession(const PlannedSess
 }
 
 void CourseAssessment::AssessTrdPhase() {
-  std::string explanation;
-  if (current_week_ <= 0) {
-    explanation = "The course starts on " + sdk::FormatDate(course_.start) + " (week 1, induction).";
-  } else {
-    const CalendarPhase* phase = policy_.trd.PhaseOfWeek(current_week_);
-    explanation =
-        "The evaluation date falls in course week " + std::to_string(current_week_) + ": " +
-        PhaseWords(phase != nullptr ? phase->phase : cds::v1::DOSING_PHASE_UNSPECIFIED) + ".";
+  const int given = static_cast<int>(course_.given.size());
+  const int stage = NextStage();
+  const Stage& next = regimen_.stages[stage];
+  std::string explanation =
+      std::to_string(given) + (given == 1 ? " session" : " sessions") + " given; session " +
+      std::to_string(given + 1) + " is " + StageWords(next) + ".";
+  if (stage > 0 && given == regimen_.FirstSessionOfStage(stage)) {
+    explanation += " The sessions of the earlier phase have all been given.";
+  } else if (stage < static_cast<int>(regimen_.stages.size()) - 1) {
+    const int left = regimen_.FirstSessionOfStage(stage + 1) - given;
+    explanation += " " + std::to_string(left) + (left == 1 ? " session" : " sessions") +
+                   " of this phase remain before " + StageWords(regimen_.stages[stage + 1]) +
+                   " begins.";
   }
   cds::v1::Criterion& c = basis_.Add(Rule::kPhase, kMet, std::move(explanation));
-  sdk::AddInput(c, "Course week at the evaluation date", std::to_string(std::max(0, current_week_)),
-                "evaluation_date");
-  sdk::AddInput(c, "Maintenance interval", settings_.maintenance_interval,
-                "settings.maintenance_interval");
+  sdk::AddInput(c, "Sessions given", std::to_string(given), "patient.treatment_course.sessions");
 }
 
-void CourseAssessment::AssessCourseLength(Rule rule, const Regimen& regimen,
-                                          const std::string& too_long_summary) {
-  const int last_week = regimen.LastWeek().value_or(0);
-  int latest_week = current_week_;
-  for (const GivenSession& s : course_.given) {
-    latest_week = std::max(latest_week, CourseWeek(course_.start, s.date));
-  }
-  if (latest_week > last_week) {
-    cds::v1::Criterion& c =
-        basis_.Add(rule, kNotMet,
-                   "The course has reached week " + std::to_string(latest_week) + ", past the " +
-                       std::to_string(last_week) +
-                       " weeks the sources cover. No further sessions are planned: "
-                       "the prescriber decides whether and how to continue.");
-    sdk::AddInput(c, "Latest course week", std::to_string(latest_week), "evaluation_date");
+void CourseAssessment::AssessCourseLength(Rule rule, const std::string& too_long_summary) {
+  const int total = regimen_.TotalSessions().value_or(0);
+  const int weeks = regimen_.max_weeks.value_or(0);
+  const int given = static_cast<int>(course_.given.size());
+  const bool sessions_done = given >= total;
+  const bool weeks_done = !course_.given.empty() && current_week_ > weeks;
+  if (sessions_done || weeks_done) {
+    std::string explanation =
+        sessions_done ? "All " + std::to_string(total) + " sessions the sources cover have been given."
+                      : "The course is in week " + std::to_string(current_week_) +
+                            " since its first session, past the " + std::to_string(weeks) +
+                            " weeks the sources cover.";
+    explanation += " No further sessions are planned: the prescriber decides whether and how to "
+                   "continue.";
+    // A course that ended with its last session is within the sources; one that ran on is not.
+    const bool beyond = given > total || weeks_done;
+    cds::v1::Criterion& c = basis_.Add(rule, beyond ? kNotMet : kMet, explanation);
+    sdk::AddInput(c, "Sessions given", std::to_string(given), "patient.treatment_course.sessions");
     if (rule == Rule::kIvCourse) basis_.Cite(c, knowledge_.iv_beyond_course_citation_ids);
-    basis_.NeedsAttention(too_long_summary, c.explanation());
+    if (beyond) basis_.NeedsAttention(too_long_summary, c.explanation());
     return;
   }
+  const sdk::Date last_day = course_.start + std::chrono::days{7 * weeks - 1};
   cds::v1::Criterion& c = basis_.Add(
       rule, kMet,
-      "The plan ends with course week " + std::to_string(last_week) + " (" +
-          sdk::FormatDate(WeekStart(course_.start, last_week + 1) - std::chrono::days{1}) + ").");
-  sdk::AddInput(c, "Course week at the evaluation date", std::to_string(std::max(0, current_week_)),
-                "evaluation_date");
+      std::to_string(given) + " of " + std::to_string(total) +
+          " sessions given; the course ends with its last session or on " +
+          sdk::FormatDate(last_day) + " (end of week " + std::to_string(weeks) +
+          (course_.given.empty() ? " from the first session" : " since the first session") +
+          "), whichever comes first.");
+  sdk::AddInput(c, "Sessions given", std::to_string(given), "patient.treatment_course.sessions");
   if (rule == Rule::kIvCourse) {
     sdk::AddInput(c, "Infusions a week", std::to_string(settings_.iv_sessions_per_week),
                   "settings.iv_sessions_per_week");
@@ -281,9 +327,8 @@ void CourseAssessment::AssessCourseLength(Rule rule, const Regimen& regimen,
 }
 
 void CourseAssessment::AssessSpacing(const std::vector<PlannedSession>& planned) {
-  std::vector<sdk::Date> dates;
+  std::vector<sdk::Date> dates = GivenDates();
   dates.reserve(course_.given.size() + planned.size());
-  for (const GivenSession& s : course_.given) dates.push_back(s.date);
   for (const PlannedSession& p : planned) dates.push_back(p.date);
   const auto close = SessionsTooClose(dates, settings_.min_days_between_sessions);
   if (close.empty()) {
@@ -315,29 +360,38 @@ void CourseAssessment::AssessSpacing(const std::vector<PlannedSession>& planned)
                         c.explanation());
 }
 
-void CourseAssessment::AssessFrequency(const Regimen& regimen) {
-  std::vector<sdk::Date> given;
-  for (const GivenSession& s : course_.given) given.push_back(s.date);
-  const std::vector<CrowdedPeriod> crowded = CrowdedPeriods(regimen, course_.start, given);
-  if (crowded.empty()) {
+void CourseAssessment::AssessFrequency() {
+  // Weekly is the most frequent maintenance the label allows from week 9.
+  constexpr int kMostFrequentOpenIntervalDays = 7;
+  const std::vector<TooFrequent> found =
+      SessionsTooFrequent(regimen_, GivenDates(), kMostFrequentOpenIntervalDays);
+  if (found.empty()) {
     basis_.Add(Rule::kFrequency, kMet,
                course_.given.empty()
-                   ? "No session given yet; the plan holds the phase's number of sessions a week."
-                   : "The sessions given hold no more sessions per week than their phase allows.");
+                   ? "No session given yet; the plan keeps each phase's frequency."
+                   : "No session given sooner than its phase allows.");
     return;
   }
-  std::string periods;
-  for (const CrowdedPeriod& p : crowded) {
-    periods += (periods.empty() ? "" : "; ") + std::string("week ") + std::to_string(p.first_week) +
-               (p.last_week != p.first_week ? "-" + std::to_string(p.last_week) : "") + " (" +
-               PhaseWords(p.phase) + "): " + std::to_string(p.sessions) + " sessions, " +
-               std::to_string(p.allowed) + " allowed";
+  std::string list;
+  for (const TooFrequent& f : found) {
+    const GivenSession& s = course_.given[f.session];
+    const Stage& stage = regimen_.stages[f.stage];
+    list += (list.empty() ? "" : "; ") + std::string("session ") + std::to_string(f.session + 1) +
+            " (" + sdk::FormatDate(s.date) + ", " + StageWords(stage) + ")" +
+            (stage.SlotBased() ? ": a third session within " + std::to_string(f.days_since_previous) +
+                                     " days, " + std::to_string(stage.SessionsPerWeek()) +
+                                     " a week allowed"
+                               : ": " + std::to_string(f.days_since_previous) +
+                                     " days after the previous, at least " +
+                                     std::to_string(f.allowed_days) + " allowed");
   }
-  cds::v1::Criterion& c = basis_.Add(Rule::kFrequency, kNotMet,
-                                     "More sessions than the phase allows: " + periods + ".");
-  sdk::AddInput(c, "Sessions given", std::to_string(course_.given.size()),
-                "patient.treatment_course.sessions");
-  basis_.NeedsAttention("more sessions given than the phase allows", c.explanation());
+  cds::v1::Criterion& c =
+      basis_.Add(Rule::kFrequency, kNotMet, "Sooner than the phase allows: " + list + ".");
+  for (const TooFrequent& f : found) {
+    sdk::AddInput(c, "Session date", sdk::FormatDate(course_.given[f.session].date),
+                  SessionPath(course_.given[f.session]) + ".date");
+  }
+  basis_.NeedsAttention("a session given sooner than its phase allows", c.explanation());
 }
 
 void CourseAssessment::FillMonitoring() {
@@ -348,6 +402,10 @@ void CourseAssessment::FillMonitoring() {
       m.add_pre_session_instructions(p.text);
       basis_.Cite(p.citation_ids);
     }
+  }
+  if (IsIv()) {
+    FillIvMonitoring();
+    return;
   }
   for (int minute : k.blood_pressure_minutes) m.add_blood_pressure_minutes(minute);
   m.set_pulse_oximetry(k.pulse_oximetry);
@@ -361,6 +419,29 @@ void CourseAssessment::FillMonitoring() {
   basis_.Cite(k.driving_citation_ids);
 }
 
+// IV: vital signs before the infusion, every interval during it, at its end, and on after it
+// until the minimum observation ends; minutes count from the start of the infusion.
+void CourseAssessment::FillIvMonitoring() {
+  const MonitoringKnowledge& k = knowledge_.monitoring;
+  cds::v1::MonitoringPlan& m = *decision_.mutable_monitoring();
+  const int infusion = settings_.iv_infusion_minutes;
+  const int step = settings_.iv_vitals_interval_minutes;
+  const int until = infusion + settings_.iv_observation_minutes_after_infusion;
+  for (int minute = 0; minute < infusion; minute += step) m.add_blood_pressure_minutes(minute);
+  for (int minute = infusion; minute <= until; minute += step) m.add_blood_pressure_minutes(minute);
+  if (m.blood_pressure_minutes(m.blood_pressure_minutes_size() - 1) != until) {
+    m.add_blood_pressure_minutes(until);
+  }
+  m.set_pulse_oximetry(true);
+  m.set_minimum_observation_minutes(until);
+  for (const std::string& condition : knowledge_.iv_discharge_conditions) {
+    m.add_discharge_conditions(condition);
+  }
+  m.set_driving_advice(k.driving_advice);
+  basis_.Cite(knowledge_.iv_monitoring_citation_ids);
+  basis_.Cite(k.driving_citation_ids);
+}
+
 DosingPolicy MakeDosingPolicy(DosingSettings settings, DosingKnowledge knowledge) {
   DosingPolicy policy;
   const LabelEdition* edition = knowledge.FindLabelEdition(settings.label_edition);
@@ -371,18 +452,25 @@ DosingPolicy MakeDosingPolicy(DosingSettings settings, DosingKnowledge knowledge
   policy.label_edition = *edition;
 
   for (const PhaseRule& rule : knowledge.trd_phases) {
-    const bool maintenance = rule.phase == cds::v1::DOSING_PHASE_MAINTENANCE;
-    policy.trd.phases.push_back(ToCalendarPhase(
-        rule, rule.sessions_per_week.value_or(1),
-        maintenance ? settings.maintenance_interval_weeks : 1, settings.second_session_day));
+    policy.trd.stages.push_back(ToStage(rule, rule.sessions_per_week.value_or(1),
+                                        7 * settings.maintenance_interval_weeks,
+                                        settings.second_session_day));
   }
-  policy.mdsi.phases.push_back(ToCalendarPhase(knowledge.mdsi_phase,
-                                               knowledge.mdsi_phase.sessions_per_week.value_or(2),
-                                               1, settings.second_session_day));
-  policy.iv.phases.push_back(
-      ToCalendarPhase(knowledge.iv_phase,
-                      knowledge.iv_phase.sessions_per_week.value_or(settings.iv_sessions_per_week),
-                      1, settings.second_session_day));
+  policy.mdsi.stages.push_back(ToStage(knowledge.mdsi_phase,
+                                       knowledge.mdsi_phase.sessions_per_week.value_or(2), 7,
+                                       settings.second_session_day));
+  if (!knowledge.mdsi_phase.last_week || !knowledge.iv_phase.last_week) {
+    throw std::runtime_error("dosing knowledge: the MDSI and IV courses need a last week");
+  }
+  policy.mdsi.max_weeks = *knowledge.mdsi_phase.last_week - knowledge.mdsi_phase.first_week + 1;
+  policy.iv.stages.push_back(
+      ToStage(knowledge.iv_phase,
+              knowledge.iv_phase.sessions_per_week.value_or(settings.iv_sessions_per_week), 7,
+              settings.second_session_day));
+  policy.iv.max_weeks = *knowledge.iv_phase.last_week - knowledge.iv_phase.first_week + 1;
+  if (policy.trd.stages.empty() || policy.trd.stages.back().sessions) {
+    throw std::runtime_error("dosing knowledge: TRD maintenance must be open-ended");
+  }
 
   const std::map<std::string, std::string> values = {
       {"label_edition", settings.label_edition},
@@ -396,6 +484,10 @@ DosingPolicy MakeDosingPolicy(DosingSettings settings, DosingKnowledge knowledge
       {"weight_max_kg", sdk::FormatNumber(knowledge.plausible_weight_max_kg)},
       {"iv_dose_mg_per_kg", sdk::FormatNumber(settings.iv_dose_mg_per_kg)},
       {"iv_infusion_minutes", std::to_string(settings.iv_infusion_minutes)},
+      {"iv_review_after_infusions", std::to_string(settings.iv_review_after_infusions)},
+      {"iv_weight_limit_kg", sdk::FormatNumber(settings.iv_weight_limit_kg)},
+      {"missed_session_grace_days", std::to_string(settings.missed_session_grace_days)},
+      {"missed_early_weeks", std::to_string(knowledge.missed_early_weeks)},
       {"response_madrs_reduction_percent", sdk::FormatNumber(settings.response_madrs_reduction_percent)},
       {"remission_madrs_max", sdk::FormatNumber(settings.remission_madrs_max)},
   };

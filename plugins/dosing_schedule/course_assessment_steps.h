@@ -44,6 +44,7 @@ class CourseAssessment {
         course_(course),
         today_(today),
         in_progress_(in_progress || !course.given.empty()),
+        input_(input),
         card_(card),
         decision_(*card.mutable_dosing_schedule()),
         basis_(card, policy.rule_texts, policy.knowledge),
@@ -61,20 +62,29 @@ class CourseAssessment {
     return course_.product == cds::v1::KETAMINE_PRODUCT_ESKETAMINE_NASAL_SPRAY;
   }
   bool IsIv() const { return course_.product == cds::v1::KETAMINE_PRODUCT_IV_RACEMIC_KETAMINE; }
+  bool IsTrd() const {
+    return IsEsketamine() && course_.indication == cds::v1::KETAMINE_INDICATION_TRD;
+  }
+  // Index of the regimen stage the next session belongs to; -1 when the regimen is complete.
+  int NextStage() const { return regimen_.StageOfSession(static_cast<int>(course_.given.size())); }
+  std::vector<sdk::Date> GivenDates() const;
 
   bool AssessProduct();
   void AssessCourseStart();
   void AssessLabelEdition();
   bool AssessIndication();
   const Regimen& CourseRegimen() const;
-  void AddGivenSessions(const Regimen* regimen);
-  std::vector<PlannedSession> Plan(const Regimen& regimen) const;
+  void AddGivenSessions(bool with_phases);
+  std::vector<PlannedSession> Plan() const;
   cds::v1::ScheduledSession& AddPlannedSession(const PlannedSession& planned);
 
   void AssessTrdPhase();
-  void AssessCourseLength(Rule rule, const Regimen& regimen, const std::string& too_long_summary);
+  void AssessCourseLength(Rule rule, const std::string& too_long_summary);
   void AssessSpacing(const std::vector<PlannedSession>& planned);
-  void AssessFrequency(const Regimen& regimen);
+  void AssessFrequency();
+  void AssessMissedSessions();
+  // Sets the interval of the open maintenance stage to the patient's frequency.
+  void AssessMaintenanceFrequency();
 
   // Esketamine doses. `rule` is nullptr when the dose rule cannot be chosen (age unknown under
   // the EU-type label).
@@ -84,14 +94,24 @@ class CourseAssessment {
   void AssignEsketamineDoses(const DoseRule* rule, const std::vector<PlannedSession>& planned);
   void AssessTolerability();
   void AssessEndOfInduction();
+  void AssessEuMaintenance();
+  // MDSI dose rule, or nullptr when the label edition gives no MDSI dose for this age.
+  const DoseRule* AssessMdsiAge();
+  // Child-Pugh class, asked for only when liver disease is coded. Sets child_pugh_b_/_c_.
   void AssessChildPugh();
 
   void AssessIvDoses(const std::vector<PlannedSession>& planned);
+  void AssessIvReview();
+  void AssessDraftOrders();
+  // The draft order for a ketamine product (the one selected when several are), or nullptr;
+  // `index` receives its position in draft_orders.
+  const cds::v1::DraftOrder* KetamineDraftOrder(int& index) const;
 
   void ReadOutcomes();
   void AssessResponse();
-  void FillProgress(const Regimen& regimen);
+  void FillProgress();
   void FillMonitoring();
+  void FillIvMonitoring();
 
   const DosingPolicy& policy_;
   const DosingSettings& settings_;
@@ -100,10 +120,15 @@ class CourseAssessment {
   const CourseRecord& course_;
   const sdk::Date today_;
   const bool in_progress_;
+  const cds::plugin::v1::EvaluateInput& input_;
   cds::v1::Card& card_;
   cds::v1::DosingScheduleDecision& decision_;
   CardBasis basis_;
+  // Calendar week since the first session (or the day the first may be given).
   const int current_week_;
+  // The course's regimen, with the patient's maintenance frequency.
+  Regimen regimen_;
+  std::vector<PlannedSession> planned_;
 
   std::optional<DoseProposal> proposal_;
   ScoreHistory madrs_;
@@ -111,6 +136,7 @@ class CourseAssessment {
   MadrsOutcome madrs_outcome_;
   bool outcomes_read_ = false;
   bool child_pugh_b_ = false;
+  bool child_pugh_c_ = false;
 };
 
 }  // namespace cds::dosing

@@ -14,10 +14,6 @@ int CourseWeek(sdk::Date start, sdk::Date day) {
   return (days >= 0 ? days / 7 : (days - 6) / 7) + 1;
 }
 
-sdk::Date WeekStart(sdk::Date start, int week) {
-  return start + std::chrono::days{7 * (week - 1)};
-}
-
 CourseRecord ReadCourseRecord(const cds::v1::PatientContext& patient, sdk::Date evaluation_date) {
   CourseRecord record;
   const cds::v1::TreatmentCourse& course = patient.treatment_course();
@@ -41,22 +37,21 @@ CourseRecord ReadCourseRecord(const cds::v1::PatientContext& patient, sdk::Date 
                    [](const GivenSession& a, const GivenSession& b) { return a.date < b.date; });
 
   if (!course.start_date().empty()) {
-    const std::optional<sdk::Date> start = sdk::ParseDate(course.start_date());
-    if (!start) {
+    record.planned_start = sdk::ParseDate(course.start_date());
+    if (!record.planned_start) {
       throw sdk::InvalidRequest("patient.treatment_course.start_date is not a YYYY-MM-DD date");
     }
-    if (!record.given.empty() && record.given.front().date < *start) {
-      throw sdk::InvalidRequest(
-          "patient.treatment_course.sessions has a session before treatment_course.start_date");
-    }
-    record.start = *start;
-    record.start_source = CourseStartSource::kStartDate;
-  } else if (!record.given.empty()) {
+  }
+  if (!record.given.empty()) {
     record.start = record.given.front().date;
     record.start_source = CourseStartSource::kFirstSession;
+  } else if (record.planned_start && *record.planned_start >= evaluation_date) {
+    record.start = *record.planned_start;
+    record.start_source = CourseStartSource::kStartDate;
   } else {
     record.start = evaluation_date;
-    record.start_source = CourseStartSource::kEvaluationDate;
+    record.start_source = record.planned_start ? CourseStartSource::kStartDatePassed
+                                               : CourseStartSource::kEvaluationDate;
   }
   return record;
 }

@@ -39,6 +39,24 @@ int Integer(const json& object, const char* name) {
   return v.get<int>();
 }
 
+bool Boolean(const json& object, const char* name) {
+  const json& v = Field(object, name);
+  if (!v.is_boolean()) Fail(std::string("\"") + name + "\" must be true or false");
+  return v.get<bool>();
+}
+
+CitationIds Citations(const json& object, const char* name,
+                      const std::vector<cds::v1::Citation>& citations);
+
+std::vector<CitedText> CitedTexts(const json& object, const char* name,
+                                  const std::vector<cds::v1::Citation>& citations) {
+  std::vector<CitedText> out;
+  for (const json& n : Field(object, name)) {
+    out.push_back(CitedText{String(n, "text"), Citations(n, "citations", citations)});
+  }
+  return out;
+}
+
 std::optional<int> OptionalInteger(const json& object, const char* name) {
   const json& v = Field(object, name);
   if (v.is_null()) return std::nullopt;
@@ -73,7 +91,6 @@ CitationIds Citations(const json& object, const char* name,
 
 cds::v1::DosingPhase PhaseNamed(const std::string& name) {
   if (name == "induction") return cds::v1::DOSING_PHASE_INDUCTION;
-  if (name == "optimisation") return cds::v1::DOSING_PHASE_OPTIMISATION;
   if (name == "maintenance") return cds::v1::DOSING_PHASE_MAINTENANCE;
   if (name == "mdsi") return cds::v1::DOSING_PHASE_MDSI;
   if (name == "infusion_course") return cds::v1::DOSING_PHASE_INFUSION_COURSE;
@@ -160,7 +177,8 @@ DosingKnowledge ParseDosingKnowledge(std::string_view json_text) {
     const json& geriatric = Field(e, "geriatric_start_dose");
     if (!geriatric.is_boolean()) Fail("\"geriatric_start_dose\" must be true or false");
     k.label_editions.push_back(LabelEdition{String(e, "id"), String(e, "title"),
-                                            geriatric.get<bool>(),
+                                            geriatric.get<bool>(), Boolean(e, "mdsi_under_65_only"),
+                                            Boolean(e, "end_of_induction_dose_into_maintenance"),
                                             Citations(e, "citations", k.citations)});
   }
 
@@ -176,13 +194,29 @@ DosingKnowledge ParseDosingKnowledge(std::string_view json_text) {
   k.end_of_induction_week = Integer(esk, "end_of_induction_week");
   k.mdsi_phase = ReadPhase(Field(esk, "mdsi_phase"), k.citations);
   k.mdsi_dose = ReadDoseRule(Field(esk, "mdsi_dose"), k.citations);
-  for (const json& n : Field(esk, "mdsi_notes")) {
-    k.mdsi_notes.push_back(CitedText{String(n, "text"), Citations(n, "citations", k.citations)});
-  }
+  k.mdsi_notes = CitedTexts(esk, "mdsi_notes", k.citations);
+  k.mdsi_min_age_excluded_years = Integer(esk, "mdsi_min_age_excluded_years");
+  k.mdsi_age_citation_ids = Citations(esk, "mdsi_age_citations", k.citations);
+  k.maintenance_citation_ids = Citations(esk, "maintenance_citations", k.citations);
+  k.eu_maintenance_notes = CitedTexts(esk, "eu_maintenance_notes", k.citations);
+  const json& missed = Field(esk, "missed_sessions");
+  k.missed_early_weeks = Integer(missed, "early_weeks");
+  k.missed_early_citation_ids = Citations(missed, "early_citations", k.citations);
+  k.missed_later_citation_ids = Citations(missed, "later_citations", k.citations);
+
+  const json& hepatic = Field(root, "hepatic");
+  k.hepatic_citation_ids = Citations(hepatic, "citations", k.citations);
+  k.eu_84mg_caution_citation_ids = Citations(hepatic, "eu_84mg_caution_citations", k.citations);
+  const json& liver = Field(hepatic, "liver_disease_codes");
+  k.liver_disease_icd10cm = Strings(liver, "icd10cm");
+  k.liver_disease_snomed = Strings(liver, "snomed_ct");
 
   const json& iv = Field(root, "iv_ketamine");
   k.iv_phase = ReadPhase(Field(iv, "phase"), k.citations);
   k.iv_beyond_course_citation_ids = Citations(iv, "beyond_course_citations", k.citations);
+  k.iv_review_citation_ids = Citations(iv, "review_citations", k.citations);
+  k.iv_monitoring_citation_ids = Citations(iv, "monitoring_citations", k.citations);
+  k.iv_discharge_conditions = Strings(iv, "discharge_conditions");
   const json& plausible = Field(iv, "plausible_weight_kg");
   k.plausible_weight_min_kg = Number(plausible, "min");
   k.plausible_weight_max_kg = Number(plausible, "max");
@@ -196,6 +230,10 @@ DosingKnowledge ParseDosingKnowledge(std::string_view json_text) {
     if (!factor.is_number()) Fail("\"kg_per_unit\" must map units to numbers");
     k.kg_per_weight_unit.emplace_back(unit, factor.get<double>());
   }
+  const json& orders = Field(codes, "ketamine_orders");
+  k.order_medication_system = String(orders, "system");
+  k.esketamine_order_codes = Strings(orders, "esketamine");
+  k.ketamine_order_codes = Strings(orders, "ketamine");
   k.madrs_total = ReadScoreCode(Field(codes, "madrs_total"));
   k.phq9_total = ReadScoreCode(Field(codes, "phq9_total"));
 

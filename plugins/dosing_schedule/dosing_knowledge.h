@@ -44,6 +44,10 @@ struct LabelEdition {
   std::string title;
   // True when the edition starts patients aged 65 and over on the geriatric dose rule.
   bool geriatric_start_dose = false;
+  // True when the edition gives MDSI dosing for adults under 65 only (EU-type label).
+  bool mdsi_under_65_only = false;
+  // True when the edition keeps the end-of-induction dose in maintenance (EU-type label).
+  bool end_of_induction_dose_into_maintenance = false;
   CitationIds citation_ids;
 };
 
@@ -115,9 +119,28 @@ struct DosingKnowledge {
   PhaseRule mdsi_phase;
   DoseRule mdsi_dose;
   std::vector<CitedText> mdsi_notes;
+  // Age from which the editions with mdsi_under_65_only give no MDSI dose.
+  int mdsi_min_age_excluded_years = 0;
+  CitationIds mdsi_age_citation_ids;
+  CitationIds maintenance_citation_ids;
+  std::vector<CitedText> eu_maintenance_notes;
+
+  // Missed sessions: in the first `missed_early_weeks` weeks the current schedule continues.
+  int missed_early_weeks = 0;
+  CitationIds missed_early_citation_ids;
+  CitationIds missed_later_citation_ids;
+
+  CitationIds hepatic_citation_ids;
+  CitationIds eu_84mg_caution_citation_ids;
+  // Conditions that make the Child-Pugh class a needed input.
+  std::vector<std::string> liver_disease_icd10cm;
+  std::vector<std::string> liver_disease_snomed;
 
   PhaseRule iv_phase;
   CitationIds iv_beyond_course_citation_ids;
+  CitationIds iv_review_citation_ids;
+  CitationIds iv_monitoring_citation_ids;
+  std::vector<std::string> iv_discharge_conditions;
   double plausible_weight_min_kg = 0;
   double plausible_weight_max_kg = 0;
 
@@ -125,6 +148,10 @@ struct DosingKnowledge {
   std::vector<std::string> body_weight_codes;
   // UCUM unit -> kilograms per unit.
   std::vector<std::pair<std::string, double>> kg_per_weight_unit;
+  // RxNorm codes by which a draft order names each product.
+  std::string order_medication_system;
+  std::vector<std::string> esketamine_order_codes;
+  std::vector<std::string> ketamine_order_codes;
   ScoreCode madrs_total;
   ScoreCode phq9_total;
   std::vector<Phq9Band> phq9_bands;

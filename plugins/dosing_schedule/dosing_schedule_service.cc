@@ -35,7 +35,7 @@ cds::plugin::v1::PluginInfo DosingScheduleService::Info() {
   info.set_title(
       "Dated session calendar, doses and monitoring for a ketamine or esketamine course");
   info.set_description(
-      "Esketamine nasal spray for TRD (induction, optimisation, maintenance) and MDSI, and IV "
+      "Esketamine nasal spray for TRD (induction and maintenance, counted from the sessions given) and MDSI, and IV "
       "racemic ketamine at a weight-based dose: each session's date, phase, dose and devices, "
       "the monitoring plan, and for a course in progress the next dose and the MADRS response.");
   info.add_hooks(std::string(kOrderSelect));
@@ -60,7 +60,16 @@ cds::plugin::v1::PluginInfo DosingScheduleService::Info() {
   AddInputRequirement(info, "patient.observations[http://loinc.org|44261-6]",
                       "PHQ-9 totals, for the severity band", false);
   AddInputRequirement(info, "patient.child_pugh_class",
-                      "Child-Pugh class when the patient has liver disease", false);
+                      "Child-Pugh class, needed when liver disease is coded in patient.conditions",
+                      false);
+  AddInputRequirement(info, "patient.conditions",
+                      "Diagnoses (with retrieval.conditions), to tell whether liver disease makes "
+                      "the Child-Pugh class needed",
+                      false);
+  AddInputRequirement(info, "draft_orders",
+                      "The ketamine or esketamine order being drafted (RxNorm 6130 or 2107304): "
+                      "its dose is checked against the plan, its frequency sets maintenance",
+                      false);
   return info;
 }
 

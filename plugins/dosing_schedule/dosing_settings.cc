@@ -15,15 +15,16 @@ const sdk::SettingsSchema& DosingSettingsSchema() {
                       "January 2025), us-2019 (US label before that date) or eu (EU-type label, "
                       "which starts patients aged 65 and over at 28 mg). Shared with the "
                       "eligibility plugin",
-       .source = "clinical reference sections 1 and 2 (S12, S2, S7)",
+       .source = "US prescribing information (DailyMed, revised 1/2025, and the versions before it); "
+                 "EU SmPC section 4.2",
        .allowed = {"us-2025", "us-2019", "eu"}},
       {.name = "calendar_weeks",
        .type = SettingSpec::Type::kInteger,
        .default_value = 12,
-       .description = "How many course weeks the calendar plans, starting with the week that "
-                      "holds the later of the course start and the evaluation date",
-       .source = "team issue (a 12-week calendar covers induction, optimisation and the first "
-                 "maintenance sessions)",
+       .description = "How many weeks ahead the calendar plans, from the later of the evaluation "
+                      "date and the day the first session may be given",
+       .source = "team issue (a 12-week calendar covers induction, maintenance weeks 5-8 and the "
+                 "first sessions from week 9)",
        .minimum = 1,
        .maximum = 52},
       {.name = "min_days_between_sessions",
@@ -47,10 +48,59 @@ const sdk::SettingsSchema& DosingSettingsSchema() {
       {.name = "maintenance_interval",
        .type = SettingSpec::Type::kString,
        .default_value = "every-2-weeks",
-       .description = "Esketamine TRD maintenance (week 9 on): every-2-weeks or weekly. The label "
-                      "asks for the least frequent dosing that keeps the response",
-       .source = "S5, S8",
+       .description = "Esketamine TRD maintenance from week 9 when neither the draft order nor the "
+                      "sessions given set the patient's frequency: every-2-weeks or weekly (the "
+                      "label allows both, individualised to the least frequent dosing that keeps "
+                      "remission or response)",
+       .source = "US prescribing information (DailyMed, revised 1/2025), section 2, Table 1",
        .allowed = {"every-2-weeks", "weekly"}},
+      {.name = "missed_session_grace_days",
+       .type = SettingSpec::Type::kInteger,
+       .default_value = 2,
+       .description = "Days a session may come after its phase's regular interval (4 days in "
+                      "induction, 7 weekly, 14 every 2 weeks) before the gap counts as a missed "
+                      "session",
+       .source = "cdsd default: the label and the manufacturer's missed-dose information name no "
+                 "number; a delay of a day or two is a late session, not a missed one",
+       .minimum = 0,
+       .maximum = 7},
+      {.name = "iv_vitals_interval_minutes",
+       .type = SettingSpec::Type::kInteger,
+       .default_value = 15,
+       .description = "IV ketamine: minutes between vital-sign checks during the infusion and "
+                      "after it, until the observation ends",
+       .source = "Sanacora et al. 2017, JAMA Psychiatry consensus statement (vital signs during "
+                 "the infusion, e.g. every 10-15 minutes, and after it)",
+       .minimum = 5,
+       .maximum = 15},
+      {.name = "iv_observation_minutes_after_infusion",
+       .type = SettingSpec::Type::kInteger,
+       .default_value = 60,
+       .description = "IV ketamine: minimum observation after the infusion ends (and until the "
+                      "discharge conditions hold)",
+       .source = "cdsd default for the site protocol: Sanacora et al. 2017 ask for monitoring "
+                 "after the infusion until mental status is back to baseline, without a number",
+       .minimum = 30,
+       .maximum = 240},
+      {.name = "iv_review_after_infusions",
+       .type = SettingSpec::Type::kInteger,
+       .default_value = 3,
+       .description = "IV ketamine: infusions without a MADRS response after which the card asks "
+                      "for a review of whether to continue",
+       .source = "Sanacora et al. 2017, JAMA Psychiatry consensus statement (response uncommon "
+                 "after more than 3 infusions without any)",
+       .minimum = 2,
+       .maximum = 12},
+      {.name = "iv_weight_limit_kg",
+       .type = SettingSpec::Type::kNumber,
+       .default_value = 150,
+       .description = "IV ketamine: body weight above which the card flags the weight-based dose "
+                      "for the prescriber to confirm the dosing weight (actual, adjusted or capped, "
+                      "per the site protocol)",
+       .source = "cdsd default for the site protocol: the IV sources dose by actual weight and "
+                 "give no upper limit",
+       .minimum = 60,
+       .maximum = 350},
       {.name = "iv_sessions_per_week",
        .type = SettingSpec::Type::kInteger,
        .default_value = 2,
@@ -113,6 +163,12 @@ DosingSettings ParseDosingSettings(const nlohmann::json& given) {
   s.second_session_day = static_cast<int>(parsed.Integer("second_session_day"));
   s.maintenance_interval = parsed.String("maintenance_interval");
   s.maintenance_interval_weeks = s.maintenance_interval == "weekly" ? 1 : 2;
+  s.missed_session_grace_days = static_cast<int>(parsed.Integer("missed_session_grace_days"));
+  s.iv_vitals_interval_minutes = static_cast<int>(parsed.Integer("iv_vitals_interval_minutes"));
+  s.iv_observation_minutes_after_infusion =
+      static_cast<int>(parsed.Integer("iv_observation_minutes_after_infusion"));
+  s.iv_review_after_infusions = static_cast<int>(parsed.Integer("iv_review_after_infusions"));
+  s.iv_weight_limit_kg = parsed.Number("iv_weight_limit_kg");
   s.iv_sessions_per_week = static_cast<int>(parsed.Integer("iv_sessions_per_week"));
   s.iv_dose_mg_per_kg = parsed.Number("iv_dose_mg_per_kg");
   s.iv_infusion_minutes = static_cast<int>(parsed.Integer("iv_infusion_minutes"));

@@ -22,6 +22,11 @@ struct DosingSettings {
   // "every-2-weeks" or "weekly".
   std::string maintenance_interval;
   int maintenance_interval_weeks = 0;
+  int missed_session_grace_days = 0;
+  int iv_vitals_interval_minutes = 0;
+  int iv_observation_minutes_after_infusion = 0;
+  int iv_review_after_infusions = 0;
+  double iv_weight_limit_kg = 0;
   int iv_sessions_per_week = 0;
   double iv_dose_mg_per_kg = 0;
   int iv_infusion_minutes = 0;

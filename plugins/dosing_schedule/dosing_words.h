@@ -11,17 +11,44 @@
 #include <cmath>
 #include <string>
 
+#include "session_calendar.h"
+
 namespace cds::dosing {
 
 inline const char* PhaseWords(cds::v1::DosingPhase phase) {
   switch (phase) {
     case cds::v1::DOSING_PHASE_INDUCTION: return "induction";
-    case cds::v1::DOSING_PHASE_OPTIMISATION: return "optimisation";
+    // Weeks 5-8 are maintenance in the label; the wire value stays for older cards.
+    case cds::v1::DOSING_PHASE_OPTIMISATION: return "maintenance";
     case cds::v1::DOSING_PHASE_MAINTENANCE: return "maintenance";
     case cds::v1::DOSING_PHASE_MDSI: return "MDSI course";
     case cds::v1::DOSING_PHASE_INFUSION_COURSE: return "infusion course";
     default: return "outside the regimen";
   }
+}
+
+// "twice a week", "weekly", "every 2 weeks".
+inline std::string FrequencyWords(const Stage& stage) {
+  if (stage.SlotBased()) {
+    return stage.slot_days.size() == 2 ? "twice a week"
+                                       : std::to_string(stage.slot_days.size()) + " times a week";
+  }
+  if (stage.interval_days == 7) return "weekly";
+  if (stage.interval_days % 7 == 0) return "every " + std::to_string(stage.interval_days / 7) + " weeks";
+  return "every " + std::to_string(stage.interval_days) + " days";
+}
+
+// "induction (weeks 1-4, twice a week)", "maintenance from week 9 (every 2 weeks)".
+inline std::string StageWords(const Stage& stage) {
+  std::string out = PhaseWords(stage.phase);
+  out += " (";
+  if (stage.sessions) {
+    const int last = stage.first_week + (*stage.sessions - 1) / stage.SessionsPerWeek();
+    out += "weeks " + std::to_string(stage.first_week) + "-" + std::to_string(last);
+  } else {
+    out += "from week " + std::to_string(stage.first_week);
+  }
+  return out + ", " + FrequencyWords(stage) + ")";
 }
 
 inline const char* TolerabilityWords(cds::v1::Tolerability tolerability) {

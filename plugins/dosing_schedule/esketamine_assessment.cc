@@ -3,6 +3,7 @@
 // hepatic cautions.
 #include <cds/sdk/plugin.h>
 
+#include <algorithm>
 #include <string>
 
 #include "course_assessment_steps.h"
@@ -189,8 +190,8 @@ void CourseAssessment::AssignEsketamineDoses(const DoseRule* rule,
   const GivenSession* last = course_.given.empty() ? nullptr : &course_.given.back();
   std::optional<double> last_dose;
   if (last != nullptr && last->dose_mg > 0) last_dose = last->dose_mg;
-  bool withheld = rule == nullptr;
-  if (last != nullptr && !last_dose) {
+  bool withheld = rule == nullptr || child_pugh_c_;
+  if (last != nullptr && !last_dose && !withheld) {
     withheld = true;
     basis_.Missing(SessionPath(*last) + ".dose_mg", "Dose of the last session",
                    "the next dose keeps the last one, so no dose is proposed");
@@ -212,24 +213,36 @@ void CourseAssessment::AssignEsketamineDoses(const DoseRule* rule,
   }
   decision_.set_dose_withheld(withheld);
 
-  const int end_of_induction_week = knowledge_.end_of_induction_week;
-  const int mdsi_last_week = policy_.mdsi.LastWeek().value_or(0);
+  const int given = static_cast<int>(course_.given.size());
+  const bool eu_keeps_dose = policy_.label_edition.end_of_induction_dose_into_maintenance;
+  const bool eu_84_caution = child_pugh_b_ && policy_.label_edition.id == "eu";
   std::vector<double> allowed;
   for (size_t k = 0; k < planned.size(); ++k) {
     cds::v1::ScheduledSession& s = AddPlannedSession(planned[k]);
+    const int n = given + static_cast<int>(k);
+    const int stage = planned[k].stage;
+    const bool first_of_stage = n == regimen_.FirstSessionOfStage(stage);
+    const bool last_of_stage =
+        regimen_.stages[stage].sessions &&
+        n + 1 == regimen_.FirstSessionOfStage(stage) + *regimen_.stages[stage].sessions;
     if (!withheld) {
       // Once every labelled dose is allowed, later sessions allow the same.
       if (allowed.size() < rule->doses_mg.size()) {
         allowed = LabelledDosesAt(*rule, last_dose, static_cast<int>(k));
       }
       s.set_dose_mg(proposal_->dose_mg);
-      s.mutable_allowed_doses_mg()->Add(allowed.begin(), allowed.end());
+      // EU-type label: maintenance starts at the dose the induction ended on.
+      if (IsTrd() && eu_keeps_dose && stage == 1 && first_of_stage) {
+        s.add_allowed_doses_mg(proposal_->dose_mg);
+      } else {
+        s.mutable_allowed_doses_mg()->Add(allowed.begin(), allowed.end());
+      }
       s.set_device_count(DeviceCount(proposal_->dose_mg, knowledge_.device_mg));
     }
     s.set_minutes_between_devices(knowledge_.minutes_between_devices);
 
     std::string& note = *s.mutable_note();
-    auto add_note = [&note](const char* text) {
+    auto add_note = [&note](const std::string& text) {
       if (!note.empty()) note += "; ";
       note += text;
     };
@@ -237,19 +250,16 @@ void CourseAssessment::AssignEsketamineDoses(const DoseRule* rule,
       add_note("dose not proposed (see criteria)");
     else if (!withheld && s.number() == 1)
       add_note("first dose");
-    const bool last_of_phase = k + 1 == planned.size() || planned[k + 1].phase != planned[k].phase;
-    if (last_of_phase && planned[k].phase == cds::v1::DOSING_PHASE_INDUCTION &&
-        planned[k].week == end_of_induction_week) {
-      add_note("end of induction: evaluate benefit");
+    if (first_of_stage && n > 0) add_note(StageWords(regimen_.stages[stage]) + " starts");
+    if (IsTrd() && stage == 0 && last_of_stage) add_note("end of induction: evaluate benefit");
+    if (IsTrd() && eu_keeps_dose && stage == 1 && first_of_stage && !withheld) {
+      add_note("EU: the end-of-induction dose continues");
     }
-    if (last_of_phase && planned[k].phase == cds::v1::DOSING_PHASE_MDSI &&
-        planned[k].week == mdsi_last_week) {
-      add_note("last session of the 4 studied weeks");
-    }
-    if (k > 0 && planned[k].phase != planned[k - 1].phase) {
-      add_note(planned[k].phase == cds::v1::DOSING_PHASE_OPTIMISATION  ? "optimisation starts"
-               : planned[k].phase == cds::v1::DOSING_PHASE_MAINTENANCE ? "maintenance starts"
-                                                                       : "new phase starts");
+    if (!IsTrd() && last_of_stage) add_note("last session of the 4 studied weeks");
+    if (!withheld && eu_84_caution &&
+        std::any_of(s.allowed_doses_mg().begin(), s.allowed_doses_mg().end(),
+                    [](double d) { return SameDose(d, 84); })) {
+      add_note("Child-Pugh B: 84 mg with caution (EU)");
     }
   }
 }
@@ -323,17 +333,29 @@ void CourseAssessment::AssessTolerability() {
 }
 
 void CourseAssessment::AssessEndOfInduction() {
-  const int week = knowledge_.end_of_induction_week;
-  const sdk::Date review_day = WeekStart(course_.start, week + 1) - std::chrono::days{1};
-  if (current_week_ <= week) {
+  const int induction_sessions = regimen_.stages.front().sessions.value_or(0);
+  const int given = static_cast<int>(course_.given.size());
+  if (given < induction_sessions) {
     basis_.Add(Rule::kEndOfInduction, kNotApplicable,
-               "Not reached yet: induction ends on " + sdk::FormatDate(review_day) + " (end of week " +
-                   std::to_string(week) +
-                   "); evaluate benefit at the last induction session (marked in the calendar).");
+               "Not reached yet: " + std::to_string(given) + " of the " +
+                   std::to_string(induction_sessions) +
+                   " induction sessions given; evaluate benefit at the last induction session "
+                   "(marked in the calendar).");
+    return;
+  }
+  // Once weeks 5-8 are over the review point has passed: the response criteria judge the
+  // current MADRS, and a stale end-of-induction warning would only repeat them.
+  if (NextStage() >= 2) {
+    basis_.Add(Rule::kEndOfInduction, kNotApplicable,
+               "The end-of-induction review point has passed (weeks 5-8 given); the response "
+               "and remission criteria judge the current MADRS.");
     return;
   }
   ReadOutcomes();
-  std::string explanation = "Induction ended on " + sdk::FormatDate(review_day) + ". ";
+  const GivenSession& last_induction = course_.given[induction_sessions - 1];
+  std::string explanation =
+      "Induction ended with session " + std::to_string(induction_sessions) + " on " +
+      sdk::FormatDate(last_induction.date) + ". ";
   cds::v1::CriterionOutcome outcome = kMet;
   switch (madrs_outcome_.status) {
     case cds::v1::RESPONSE_STATUS_RESPONSE:
@@ -351,35 +373,163 @@ void CourseAssessment::AssessEndOfInduction() {
       break;
   }
   cds::v1::Criterion& c = basis_.Add(Rule::kEndOfInduction, outcome, std::move(explanation));
-  sdk::AddInput(c, "Course week at the evaluation date", std::to_string(current_week_),
-                "evaluation_date");
+  sdk::AddInput(c, "Sessions given", std::to_string(given), "patient.treatment_course.sessions");
+}
+
+void CourseAssessment::AssessEuMaintenance() {
+  if (!policy_.label_edition.end_of_induction_dose_into_maintenance) return;
+  const int induction_sessions = regimen_.stages.front().sessions.value_or(0);
+  const int given = static_cast<int>(course_.given.size());
+  std::string explanation;
+  for (const CitedText& note : knowledge_.eu_maintenance_notes) {
+    explanation += (explanation.empty() ? "" : " ") + note.text;
+  }
+  cds::v1::CriterionOutcome outcome = kMet;
+  if (given >= induction_sessions) {
+    const GivenSession& end = course_.given[induction_sessions - 1];
+    if (given > induction_sessions && end.dose_mg > 0 &&
+        course_.given[induction_sessions].dose_mg > 0 &&
+        !SameDose(course_.given[induction_sessions].dose_mg, end.dose_mg)) {
+      outcome = kNotMet;
+      explanation += " Induction ended at " + Mg(end.dose_mg) + " but maintenance began at " +
+                     Mg(course_.given[induction_sessions].dose_mg) + ".";
+      basis_.NeedsAttention("EU: maintenance did not start at the end-of-induction dose",
+                            explanation);
+    } else if (end.dose_mg > 0) {
+      explanation += " Induction ended at " + Mg(end.dose_mg) + ".";
+    }
+  }
+  cds::v1::Criterion& c = basis_.Add(Rule::kEuMaintenance, outcome, std::move(explanation));
+  sdk::AddInput(c, "Label edition", policy_.label_edition.id, "settings.label_edition");
+}
+
+const DoseRule* CourseAssessment::AssessMdsiAge() {
+  const LabelEdition& edition = policy_.label_edition;
+  const int limit = knowledge_.mdsi_min_age_excluded_years;
+  if (!edition.mdsi_under_65_only) {
+    cds::v1::Criterion& c =
+        basis_.Add(Rule::kMdsiAge, kNotApplicable,
+                   "The " + edition.id + " edition gives the MDSI dose without an age limit.");
+    sdk::AddInput(c, "Label edition", edition.id, "settings.label_edition");
+    return &knowledge_.mdsi_dose;
+  }
+  if (patient_.birth_date().empty()) {
+    cds::v1::Criterion& c = basis_.Add(
+        Rule::kMdsiAge, kUnknown,
+        "No birth date: the " + edition.id + " edition gives MDSI dosing for adults under " +
+            std::to_string(limit) + " only, so no dose is proposed.");
+    basis_.Missing("patient.birth_date", "Birth date",
+                   "the EU-type label gives MDSI dosing under " + std::to_string(limit) +
+                       " only: no dose is proposed");
+    basis_.NeedsAttention("no MDSI dose: birth date missing (EU-type label: under 65 only)",
+                          c.explanation());
+    return nullptr;
+  }
+  const std::optional<sdk::Date> birth = sdk::ParseDate(patient_.birth_date());
+  if (!birth) throw sdk::InvalidRequest("patient.birth_date is not a YYYY-MM-DD date");
+  const int age = sdk::AgeInYears(*birth, course_.start);
+  const bool under = age < limit;
+  cds::v1::Criterion& c = basis_.Add(
+      Rule::kMdsiAge, under ? kMet : kNotMet,
+      "Aged " + std::to_string(age) + " at the course start. " +
+          (under ? std::string("MDSI dosing applies.")
+                 : "The " + edition.id + " edition gives MDSI dosing for adults under " +
+                       std::to_string(limit) +
+                       " only: no automatic dose; the prescriber decides the dose."));
+  sdk::AddInput(c, "Age at course start", std::to_string(age) + " years", "patient.birth_date");
+  sdk::AddInput(c, "Label edition", edition.id, "settings.label_edition");
+  basis_.Cite(c, knowledge_.mdsi_age_citation_ids);
+  if (!under) {
+    basis_.NeedsAttention("no MDSI dose at " + std::to_string(age) +
+                              ": the EU-type label gives it under 65 only",
+                          c.explanation());
+    return nullptr;
+  }
+  return &knowledge_.mdsi_dose;
 }
 
 void CourseAssessment::AssessChildPugh() {
   const cds::v1::ChildPughClass cls = patient_.child_pugh_class();
-  if (cls == cds::v1::CHILD_PUGH_CLASS_UNSPECIFIED) {
-    basis_.Add(Rule::kChildPugh, kUnknown,
-               "No Child-Pugh class is recorded (the request sends one when the patient has liver "
-               "disease), so cdsd cannot tell whether the hepatic cautions apply.");
-    basis_.Missing("patient.child_pugh_class", "Child-Pugh class",
-                   "cannot tell whether longer monitoring (class B) applies or esketamine is not "
-                   "recommended (class C)");
+  if (cls != cds::v1::CHILD_PUGH_CLASS_UNSPECIFIED) {
+    const std::string name = cds::v1::ChildPughClass_Name(cls);
+    cds::v1::Criterion* c = nullptr;
+    if (cls == cds::v1::CHILD_PUGH_CLASS_A) {
+      c = &basis_.Add(Rule::kChildPugh, kNotMet,
+                      "Child-Pugh A: no change to dosing or monitoring.");
+    } else if (cls == cds::v1::CHILD_PUGH_CLASS_B) {
+      child_pugh_b_ = true;
+      std::string explanation =
+          "Child-Pugh B (moderate hepatic impairment): monitor for adverse reactions for longer "
+          "after dosing (added to the discharge conditions).";
+      if (policy_.label_edition.id == "eu") {
+        explanation += " EU-type label: use the 84 mg dose with caution.";
+      }
+      c = &basis_.Add(Rule::kChildPugh, kMet, explanation);
+      if (policy_.label_edition.id == "eu") {
+        basis_.Cite(*c, knowledge_.eu_84mg_caution_citation_ids);
+      }
+      basis_.NeedsAttention("Child-Pugh B: longer monitoring after dosing", explanation);
+    } else {
+      child_pugh_c_ = true;
+      c = &basis_.Add(Rule::kChildPugh, kMet,
+                      "Child-Pugh C (severe hepatic impairment): esketamine is not recommended. "
+                      "No session or dose is planned; the prescriber decides.");
+      basis_.NeedsAttention("Child-Pugh C: esketamine not recommended; no dose planned",
+                            c->explanation());
+    }
+    sdk::AddInput(*c, "Child-Pugh class", name, "patient.child_pugh_class");
+    basis_.Cite(*c, knowledge_.hepatic_citation_ids);
     return;
   }
-  const std::string name = cds::v1::ChildPughClass_Name(cls);
-  cds::v1::Criterion* c = nullptr;
-  if (cls == cds::v1::CHILD_PUGH_CLASS_A) {
-    c = &basis_.Add(Rule::kChildPugh, kNotMet, "Child-Pugh A: no change to dosing or monitoring.");
-  } else if (cls == cds::v1::CHILD_PUGH_CLASS_B) {
-    child_pugh_b_ = true;
-    c = &basis_.Add(Rule::kChildPugh, kMet,
-                    "Child-Pugh B: the monitoring plan adds a longer observation where needed.");
-  } else {
-    c = &basis_.Add(Rule::kChildPugh, kMet,
-                    "Child-Pugh C (severe hepatic impairment): esketamine is not recommended.");
-    basis_.NeedsAttention("Child-Pugh C: esketamine not recommended", c->explanation());
+  // No class: needed only when liver disease is coded.
+  const cds::v1::Condition* liver = nullptr;
+  int liver_index = -1;
+  for (int i = 0; i < patient_.conditions_size() && liver == nullptr; ++i) {
+    const cds::v1::Condition& condition = patient_.conditions(i);
+    if (!sdk::Counts(condition.verification_status())) continue;
+    if (condition.clinical_status() == cds::v1::CONDITION_CLINICAL_STATUS_RESOLVED) continue;
+    for (const cds::v1::Coding& coding : condition.code().coding()) {
+      for (const std::string& code : knowledge_.liver_disease_icd10cm) {
+        if (sdk::CodeMatches(coding, sdk::systems::kIcd10Cm, code)) liver = &condition;
+      }
+      for (const std::string& code : knowledge_.liver_disease_snomed) {
+        if (sdk::CodeMatches(coding, sdk::systems::kSnomedCt, code)) liver = &condition;
+      }
+      if (liver != nullptr) {
+        liver_index = i;
+        break;
+      }
+    }
   }
-  sdk::AddInput(*c, "Child-Pugh class", name, "patient.child_pugh_class");
+  if (liver != nullptr) {
+    cds::v1::Criterion& c = basis_.Add(
+        Rule::kChildPugh, kUnknown,
+        "Liver disease is coded but no Child-Pugh class was sent: cdsd cannot tell whether "
+        "longer monitoring (B) applies or esketamine is not recommended (C).");
+    const std::string path = "patient.conditions[" + std::to_string(liver_index) + "]";
+    if (liver->code().coding_size() > 0) {
+      sdk::AddInput(c, "Liver disease", sdk::Describe(liver->code().coding(0)), path);
+    }
+    basis_.Missing("patient.child_pugh_class", "Child-Pugh class",
+                   "liver disease is coded: class C means esketamine is not recommended");
+    basis_.NeedsAttention("liver disease coded: Child-Pugh class needed", c.explanation());
+    return;
+  }
+  const cds::v1::Retrieval retrieval = patient_.retrieval().conditions();
+  const bool retrieved =
+      retrieval == cds::v1::RETRIEVAL_RETRIEVED ||
+      (retrieval == cds::v1::RETRIEVAL_UNSPECIFIED && patient_.conditions_size() > 0);
+  if (!retrieved) {
+    basis_.Add(Rule::kChildPugh, kUnknown,
+               "No Child-Pugh class and the diagnoses were not retrieved: liver disease cannot be "
+               "ruled out.");
+    basis_.Missing("patient.conditions", "Problem list / diagnoses (not retrieved)",
+                   "cannot tell whether liver disease makes the Child-Pugh class needed");
+    return;
+  }
+  basis_.Add(Rule::kChildPugh, kNotApplicable,
+             "No liver disease coded in the diagnoses retrieved: the Child-Pugh class is not "
+             "needed.");
 }
 
 }  // namespace cds::dosing

@@ -76,9 +76,14 @@ DoseProposal ProposeNextDose(const DoseRule& rule, const std::vector<double>& ne
   return proposal;
 }
 
+constexpr double kMaxDevicesPerSession = 100;
+
 int DeviceCount(double dose_mg, double device_mg) {
-  if (dose_mg <= 0 || device_mg <= 0) return 0;
+  if (!(dose_mg > 0) || !(device_mg > 0)) return 0;
   const double devices = dose_mg / device_mg;
+  // No session uses more than a handful of devices; a larger (or non-finite) count is not a
+  // labelled dose, and would not fit an int (found by fuzz_plugin_evaluate).
+  if (!(devices <= kMaxDevicesPerSession)) return 0;
   const double whole = std::round(devices);
   return std::fabs(devices - whole) <= kDoseToleranceMg ? static_cast<int>(whole) : 0;
 }

@@ -71,6 +71,16 @@ void CourseAssessment::AssessIvDoses(const std::vector<PlannedSession>& planned)
     sdk::AddInput(dc, "Dose per kg", sdk::FormatNumber(settings_.iv_dose_mg_per_kg) + " mg/kg",
                   "settings.iv_dose_mg_per_kg");
     sdk::AddInput(dc, "Body weight", sdk::FormatNumber(weight.kg) + " kg", weight.path);
+    if (weight.kg > settings_.iv_weight_limit_kg) {
+      sdk::AddInput(wc, "Site weight limit", sdk::FormatNumber(settings_.iv_weight_limit_kg) + " kg",
+                    "settings.iv_weight_limit_kg");
+      basis_.NeedsAttention(
+          "weight above the site limit: confirm the dosing weight",
+          "The body weight (" + sdk::FormatNumber(weight.kg) + " kg) is above the site limit of " +
+              sdk::FormatNumber(settings_.iv_weight_limit_kg) + " kg: the dose of " + Mg(dose) +
+              " uses the actual weight; confirm the dosing weight (actual, adjusted or capped) "
+              "per the site protocol before the infusion.");
+    }
   } else {
     basis_.Add(Rule::kIvDose, kUnknown, "No dose is computed without a usable body weight.");
     basis_.Missing(
@@ -88,14 +98,61 @@ void CourseAssessment::AssessIvDoses(const std::vector<PlannedSession>& planned)
     s.set_dose_mg(dose);
     if (usable) s.add_allowed_doses_mg(dose);
     s.set_infusion_minutes(settings_.iv_infusion_minutes);
-    const bool last_of_course =
-        k + 1 == planned.size() && planned[k].week == policy_.iv.LastWeek().value_or(0);
+    const int n = static_cast<int>(course_.given.size() + k);
+    const bool last_of_course = n + 1 == regimen_.TotalSessions().value_or(0);
     if (!usable && k == 0) {
       s.set_note("dose not computed: no usable body weight");
     } else if (usable && last_of_course) {
       s.set_note("last infusion of the 4-week course");
     }
   }
+}
+
+void CourseAssessment::AssessIvReview() {
+  const int review_after = settings_.iv_review_after_infusions;
+  const int given = static_cast<int>(course_.given.size());
+  if (given < review_after) {
+    basis_.Add(Rule::kIvReview, kNotApplicable,
+               std::to_string(given) + " of the " + std::to_string(review_after) +
+                   " infusions before the review point given.");
+    return;
+  }
+  ReadOutcomes();
+  const std::string after = "After " + std::to_string(given) + " infusions ";
+  cds::v1::CriterionOutcome outcome = kMet;
+  std::string explanation;
+  switch (madrs_outcome_.status) {
+    case cds::v1::RESPONSE_STATUS_RESPONSE:
+    case cds::v1::RESPONSE_STATUS_REMISSION:
+      explanation = after + "the MADRS shows a response.";
+      break;
+    case cds::v1::RESPONSE_STATUS_NO_RESPONSE:
+      outcome = kNotMet;
+      explanation = after + "the MADRS shows no response: review whether to continue (response "
+                            "is uncommon after " + std::to_string(review_after) +
+                    " infusions without any).";
+      basis_.NeedsAttention(std::to_string(given) +
+                                " infusions without a MADRS response: review whether to continue",
+                            explanation);
+      break;
+    default:
+      outcome = kUnknown;
+      explanation = after + "the review point is reached, but response cannot be judged "
+                            "without a baseline and a current MADRS total.";
+      basis_.Missing("patient.observations[" + knowledge_.madrs_total.system + "|" +
+                         knowledge_.madrs_total.code + "]",
+                     "MADRS totals before and after the course start",
+                     "the review after " + std::to_string(review_after) +
+                         " infusions cannot judge response");
+      basis_.NeedsAttention("infusion review point reached: MADRS response not judged",
+                            explanation);
+      break;
+  }
+  cds::v1::Criterion& c = basis_.Add(Rule::kIvReview, outcome, std::move(explanation));
+  sdk::AddInput(c, "Infusions given", std::to_string(given), "patient.treatment_course.sessions");
+  sdk::AddInput(c, "Review after", std::to_string(review_after) + " infusions",
+                "settings.iv_review_after_infusions");
+  basis_.Cite(c, knowledge_.iv_review_citation_ids);
 }
 
 }  // namespace cds::dosing

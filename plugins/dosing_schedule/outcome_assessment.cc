@@ -113,13 +113,25 @@ void CourseAssessment::AssessResponse() {
   }
 }
 
-void CourseAssessment::FillProgress(const Regimen& regimen) {
+void CourseAssessment::FillProgress() {
   cds::v1::CourseProgress& p = *decision_.mutable_progress();
-  const CalendarPhase* phase = regimen.PhaseOfWeek(current_week_);
-  if (phase == nullptr && current_week_ > 0 && !regimen.phases.empty())
-    phase = &regimen.phases.back();
-  p.set_phase(phase != nullptr ? phase->phase : cds::v1::DOSING_PHASE_UNSPECIFIED);
-  p.set_week(std::max(0, current_week_));
+  // The phase and labelled week the course is in: those of the next session, counted from the
+  // sessions given (the last stage once the regimen is complete).
+  const int n = static_cast<int>(course_.given.size());
+  const int stage = NextStage();
+  if (regimen_.stages.empty()) {
+    p.set_phase(cds::v1::DOSING_PHASE_UNSPECIFIED);
+  } else if (stage < 0) {
+    p.set_phase(regimen_.stages.back().phase);
+    // A finished course: its calendar week since the first session, once past the last.
+    p.set_week(std::max(current_week_, course_.given.empty() ? 0 : decision_.sessions(n - 1).week()));
+  } else {
+    p.set_phase(regimen_.stages[stage].phase);
+    const cds::v1::ScheduledSession* next = n < decision_.sessions_size() ? &decision_.sessions(n) : nullptr;
+    p.set_week(next != nullptr ? next->week()
+               : n > 0         ? decision_.sessions(n - 1).week()
+                               : 1);
+  }
   p.set_sessions_given(static_cast<int>(course_.given.size()));
   if (!course_.given.empty()) p.set_last_dose_mg(course_.given.back().dose_mg);
   if (proposal_ && !decision_.dose_withheld()) {

@@ -35,7 +35,7 @@ ScoreReading FromCandidate(const Candidate& c) {
 
 ScoreHistory ReadScores(const cds::v1::PatientContext& patient, const ScoreCode& code,
                         sdk::Date course_start, sdk::Date evaluation_date) {
-  Candidate before, after;
+  Candidate before, after, previous;
   for (int i = 0; i < patient.observations_size(); ++i) {
     const cds::v1::Observation& o = patient.observations(i);
     if (!sdk::CodeMatches(o.code(), code.system, code.code) || !o.has_value()) continue;
@@ -43,8 +43,14 @@ ScoreHistory ReadScores(const cds::v1::PatientContext& patient, const ScoreCode&
     const std::optional<sdk::Date> date = ObservationDate(o);
     // An undated score cannot be placed before or after the course start.
     if (!date || *date > evaluation_date) continue;
-    Candidate& slot = *date <= course_start ? before : after;
-    if (slot.observation == nullptr || Later(o, *slot.observation)) slot = Candidate{&o, i, *date};
+    if (*date <= course_start) {
+      if (before.observation == nullptr || Later(o, *before.observation)) before = {&o, i, *date};
+    } else if (after.observation == nullptr || Later(o, *after.observation)) {
+      previous = after;
+      after = Candidate{&o, i, *date};
+    } else if (previous.observation == nullptr || Later(o, *previous.observation)) {
+      previous = Candidate{&o, i, *date};
+    }
   }
 
   ScoreHistory history;
@@ -62,7 +68,24 @@ ScoreHistory ReadScores(const cds::v1::PatientContext& patient, const ScoreCode&
     history.baseline = FromCandidate(before);
   }
   if (after.observation != nullptr) history.current = FromCandidate(after);
+  if (previous.observation != nullptr) history.previous = FromCandidate(previous);
   return history;
+}
+
+std::optional<ScoreReading> LatestScoreBetween(const cds::v1::PatientContext& patient,
+                                               const ScoreCode& code,
+                                               std::optional<sdk::Date> after, sdk::Date until) {
+  Candidate best;
+  for (int i = 0; i < patient.observations_size(); ++i) {
+    const cds::v1::Observation& o = patient.observations(i);
+    if (!sdk::CodeMatches(o.code(), code.system, code.code) || !o.has_value()) continue;
+    if (!InRange(o.value(), code)) continue;
+    const std::optional<sdk::Date> date = ObservationDate(o);
+    if (!date || *date > until || (after && *date <= *after)) continue;
+    if (best.observation == nullptr || Later(o, *best.observation)) best = Candidate{&o, i, *date};
+  }
+  if (best.observation == nullptr) return std::nullopt;
+  return FromCandidate(best);
 }
 
 MadrsOutcome ClassifyMadrs(const ScoreHistory& madrs, const ResponseThresholds& thresholds) {

@@ -26,11 +26,19 @@ struct ScoreReading {
 struct ScoreHistory {
   std::optional<ScoreReading> baseline;
   std::optional<ScoreReading> current;
+  // The post-start score before `current`, for a response that has held.
+  std::optional<ScoreReading> previous;
 };
 
 // Scores outside the code's valid range are not used.
 ScoreHistory ReadScores(const cds::v1::PatientContext& patient, const ScoreCode& code,
                         sdk::Date course_start, sdk::Date evaluation_date);
+
+// The most recent valid, dated score with `after` < date <= `until` (no lower bound without
+// `after`).
+std::optional<ScoreReading> LatestScoreBetween(const cds::v1::PatientContext& patient,
+                                               const ScoreCode& code,
+                                               std::optional<sdk::Date> after, sdk::Date until);
 
 struct ResponseThresholds {
   double reduction_percent = 0;

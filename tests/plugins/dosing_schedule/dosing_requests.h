@@ -93,6 +93,36 @@ class Request {
     if (date != nullptr) w.mutable_effective_time()->set_seconds(NoonUtc(date));
     return *this;
   }
+  // A diagnosis coded in ICD-10-CM, and the problem list marked as retrieved.
+  Request& Diagnosis(const char* icd10cm) {
+    cds::v1::Coding& c = *patient().add_conditions()->mutable_code()->add_coding();
+    c.set_system(std::string(sdk::systems::kIcd10Cm));
+    c.set_code(icd10cm);
+    return ConditionsRetrieved();
+  }
+  Request& ConditionsRetrieved() {
+    patient().mutable_retrieval()->set_conditions(cds::v1::RETRIEVAL_RETRIEVED);
+    return *this;
+  }
+  // A draft order for an RxNorm code, `dose` in `unit`, optionally 1 every `period` `period_unit`.
+  Request& DraftOrder(const char* rxnorm, double dose, const char* unit, double period = 0,
+                      const char* period_unit = "") {
+    cds::v1::DraftOrder& o = *input_.add_draft_orders();
+    o.set_id("order-1");
+    o.set_resource_type("MedicationRequest");
+    cds::v1::Coding& c = *o.mutable_medication()->add_coding();
+    c.set_system(std::string(sdk::systems::kRxNorm));
+    c.set_code(rxnorm);
+    o.mutable_dose()->set_value(dose);
+    o.mutable_dose()->set_unit(unit);
+    if (period > 0) {
+      o.set_frequency(1);
+      o.set_period(period);
+      o.set_period_unit(period_unit);
+    }
+    o.set_status("draft");
+    return *this;
+  }
   Request& ChildPugh(cds::v1::ChildPughClass cls) {
     patient().set_child_pugh_class(cls);
     return *this;

@@ -130,10 +130,10 @@ TEST(DosingService, EveryPhaseBoundaryIsOnTheCalendar) {
   EXPECT_EQ(by_date["2026-03-26"]->phase(), cds::v1::DOSING_PHASE_INDUCTION);
   EXPECT_EQ(by_date["2026-03-26"]->week(), 4);
   EXPECT_NE(by_date["2026-03-26"]->note().find("end of induction"), std::string::npos);
-  EXPECT_EQ(by_date["2026-03-30"]->phase(), cds::v1::DOSING_PHASE_OPTIMISATION);
+  EXPECT_EQ(by_date["2026-03-30"]->phase(), cds::v1::DOSING_PHASE_MAINTENANCE);
   EXPECT_EQ(by_date["2026-03-30"]->week(), 5);
   ASSERT_TRUE(by_date.count("2026-04-20") && by_date.count("2026-04-27"));
-  EXPECT_EQ(by_date["2026-04-20"]->phase(), cds::v1::DOSING_PHASE_OPTIMISATION);
+  EXPECT_EQ(by_date["2026-04-20"]->phase(), cds::v1::DOSING_PHASE_MAINTENANCE);
   EXPECT_EQ(by_date["2026-04-20"]->week(), 8);
   EXPECT_EQ(by_date["2026-04-27"]->phase(), cds::v1::DOSING_PHASE_MAINTENANCE);
   EXPECT_EQ(by_date["2026-04-27"]->week(), 9);
@@ -142,7 +142,7 @@ TEST(DosingService, EveryPhaseBoundaryIsOnTheCalendar) {
 TEST(DosingService, CourseInProgressKnowsItsPhaseAndWeekAndKeepsTheLastDose) {
   const cds::v1::Card card = Evaluate(TrdCourseInWeekSix());
   const auto& p = card.dosing_schedule().progress();
-  EXPECT_EQ(p.phase(), cds::v1::DOSING_PHASE_OPTIMISATION);
+  EXPECT_EQ(p.phase(), cds::v1::DOSING_PHASE_MAINTENANCE);
   EXPECT_EQ(p.week(), 6);
   EXPECT_EQ(p.sessions_given(), 9);
   EXPECT_EQ(p.last_dose_mg(), 84);

@@ -33,6 +33,24 @@ TEST(DosingSettings, DefaultsAreTheCitedValues) {
   EXPECT_EQ(s.weight_max_age_days, 30);
   EXPECT_DOUBLE_EQ(s.response_madrs_reduction_percent, 50);
   EXPECT_DOUBLE_EQ(s.remission_madrs_max, 12);
+  EXPECT_EQ(s.missed_session_grace_days, 2);
+  EXPECT_EQ(s.iv_vitals_interval_minutes, 15);
+  EXPECT_EQ(s.iv_observation_minutes_after_infusion, 60);
+  EXPECT_EQ(s.iv_review_after_infusions, 3);
+  EXPECT_DOUBLE_EQ(s.iv_weight_limit_kg, 150);
+}
+
+TEST(DosingSettings, IssueTwelveSettingsAreBoundedAtTheirCitedRanges) {
+  // Sanacora et al. 2017 ask for vitals every 10-15 minutes during the infusion: 16 is refused.
+  EXPECT_EQ(ParseDosingSettings({{"iv_vitals_interval_minutes", 15}}).iv_vitals_interval_minutes, 15);
+  EXPECT_NE(RefusalOf({{"iv_vitals_interval_minutes", 16}}).find("iv_vitals_interval_minutes"),
+            std::string::npos);
+  EXPECT_NE(RefusalOf({{"missed_session_grace_days", 8}}).find("missed_session_grace_days"),
+            std::string::npos);
+  EXPECT_NE(RefusalOf({{"iv_review_after_infusions", 1}}).find("iv_review_after_infusions"),
+            std::string::npos);
+  EXPECT_NE(RefusalOf({{"iv_weight_limit_kg", "heavy"}}).find("iv_weight_limit_kg"),
+            std::string::npos);
 }
 
 TEST(DosingSettings, EverySettingDeclaresWhereItsDefaultComesFrom) {
