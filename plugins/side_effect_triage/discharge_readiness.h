@@ -1,7 +1,9 @@
-// Discharge readiness after a session (S9): not before the minimum observation time, and only once
-// sedation, dissociation and respiratory depression have resolved, breathing is normal, blood
-// pressure is back near baseline and nothing urgent is open. Anything unknown keeps it UNKNOWN;
-// anything unmet makes it NOT_READY; it is READY only when every criterion is met.
+// Discharge readiness after a session, as the label and REMS define it: not before the minimum
+// observation time (longer with hepatic impairment); recorded sedation, dissociation and
+// readiness-to-leave assessments after it; recent vital signs that are normal; blood pressure
+// decreasing, near baseline and under a ceiling; no severe effect present and no escalation open
+// that a clinician has not reviewed. Anything unknown keeps it UNKNOWN; anything unmet makes it
+// NOT_READY; it is READY only when every criterion is met.
 #ifndef CDS_PLUGINS_SIDE_EFFECT_TRIAGE_DISCHARGE_READINESS_H_
 #define CDS_PLUGINS_SIDE_EFFECT_TRIAGE_DISCHARGE_READINESS_H_
 
@@ -19,7 +21,13 @@ struct DischargeContext {
   const RuleContext& rule;
   // The highest level the triage rules reached.
   cds::v1::TriageLevel level;
+  // The findings so far, with the minute of each one's latest evidence (parallel lists).
+  const cds::v1::TriageDecision& decision;
+  const std::vector<std::optional<int>>& evidence_minutes;
 };
+
+// The minimum observation that applies to this patient (longer for Child-Pugh B or C).
+int MinimumObservationMinutes(const SessionObservations& session, const TriageThresholds& t);
 
 struct CriterionResult {
   cds::v1::CriterionOutcome outcome;
@@ -44,7 +52,6 @@ class DischargeCriteria {
     DischargePredicate predicate;
   };
   std::vector<BoundCriterion> criteria_;
-  int minimum_minutes_;
   std::string driving_advice_;
 };
 

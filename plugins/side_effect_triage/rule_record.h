@@ -7,6 +7,7 @@
 #include <cds/sdk/clinical.h>
 #include <cds/v1/card.pb.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct TriageRecord {
   cds::v1::Card& card;
   cds::v1::TriageDecision& decision;
   std::vector<LeveledAction> actions;
+  // Parallel to decision.findings: the minute after the dose of the latest evidence behind each
+  // finding, when known. An escalation review counts only when recorded at or after it.
+  std::vector<std::optional<int>> evidence_minutes;
 };
 
 class RuleRecord {
@@ -58,11 +62,13 @@ class RuleRecord {
   }
 
   // A finding at the rule's own level, described by the rule's finding text.
-  void Finding(std::string observed) {
-    Finding(rule_.text->level, rule_.finding, std::move(observed));
+  void Finding(std::string observed, std::optional<int> evidence_minute = std::nullopt) {
+    Finding(rule_.text->level, rule_.finding, std::move(observed), evidence_minute);
   }
 
-  void Finding(cds::v1::TriageLevel level, std::string description, std::string observed) {
+  void Finding(cds::v1::TriageLevel level, std::string description, std::string observed,
+               std::optional<int> evidence_minute = std::nullopt) {
+    out_.evidence_minutes.push_back(evidence_minute);
     cds::v1::TriageFinding* f = out_.decision.add_findings();
     f->set_rule_id(rule_.text->id);
     f->set_level(level);

@@ -21,6 +21,7 @@ constexpr PlausibleRange kSystolicRange{30, 320};
 constexpr PlausibleRange kDiastolicRange{10, 250};
 constexpr PlausibleRange kSpo2Range{0, 100};
 constexpr PlausibleRange kRespiratoryRateRange{0, 80};
+constexpr PlausibleRange kHeartRateRange{10, 300};
 // A week: a session report older than that is not a session report.
 constexpr int kMaxMinutesAfterDose = 7 * 24 * 60;
 
@@ -63,7 +64,83 @@ VitalReading ReadVitals(const cds::v1::VitalSigns& v, int index, const std::stri
   r.respiratory_rate =
       Plausible(v.has_respiratory_rate(), v.respiratory_rate(), kRespiratoryRateRange, path,
                 "respiratory_rate", "Respiratory rate", unusable);
+  r.heart_rate = Plausible(v.has_heart_rate_bpm(), v.heart_rate_bpm(), kHeartRateRange, path,
+                           "heart_rate_bpm", "Heart rate", unusable);
   return r;
+}
+
+void ReadSedation(const cds::v1::SessionReport& report, const std::string& base,
+                  SessionObservations& out) {
+  for (int i = 0; i < report.sedation_assessments_size(); ++i) {
+    const cds::v1::SedationAssessment& a = report.sedation_assessments(i);
+    const std::string path = Concat({base, ".sedation_assessments[", i, "]"});
+    SedationReading r;
+    r.index = i;
+    r.minute = PlausibleMinutes(a.has_minutes_after_dose(), a.minutes_after_dose(), path,
+                                "minutes_after_dose", "Minutes after dose", out.unusable);
+    r.scale = a.scale();
+    const bool moaas = a.scale() == cds::v1::SEDATION_SCALE_MOAA_S;
+    const bool rass = a.scale() == cds::v1::SEDATION_SCALE_RASS;
+    const bool in_range = a.has_score() && ((moaas && a.score() >= 0 && a.score() <= 5) ||
+                                            (rass && a.score() >= -5 && a.score() <= 4));
+    if (!in_range) {
+      out.unusable.push_back({path, "Sedation assessment",
+                              "scale not stated, score missing, or score outside the scale; "
+                              "not used"});
+      continue;
+    }
+    r.score = a.score();
+    out.sedation.push_back(r);
+  }
+}
+
+void ReadDissociation(const cds::v1::SessionReport& report, const std::string& base,
+                      SessionObservations& out) {
+  for (int i = 0; i < report.dissociation_assessments_size(); ++i) {
+    const cds::v1::DissociationAssessment& a = report.dissociation_assessments(i);
+    const std::string path = Concat({base, ".dissociation_assessments[", i, "]"});
+    DissociationReading r;
+    r.index = i;
+    r.minute = PlausibleMinutes(a.has_minutes_after_dose(), a.minutes_after_dose(), path,
+                                "minutes_after_dose", "Minutes after dose", out.unusable);
+    if (a.measure() == cds::v1::DISSOCIATION_MEASURE_CADSS && a.has_score() && a.score() >= 0 &&
+        a.score() <= 92) {
+      r.shown = Concat({"CADSS ", a.score()});
+      r.cadss = a.score();
+    } else if (a.measure() == cds::v1::DISSOCIATION_MEASURE_CLINICIAN_JUDGEMENT &&
+               (a.present() == cds::v1::ASSESSMENT_YES || a.present() == cds::v1::ASSESSMENT_NO)) {
+      r.judged_present = a.present() == cds::v1::ASSESSMENT_YES;
+      r.shown = *r.judged_present ? "clinician: present" : "clinician: not present";
+    } else {
+      r.shown = "assessment that does not say whether dissociation is present";
+    }
+    out.dissociation.push_back(r);
+  }
+}
+
+// 1.1 clients say whether a list was looked up; for a 1.0 client a non-empty list counts.
+bool ListKnown(cds::v1::Retrieval retrieval, int size) {
+  if (retrieval == cds::v1::RETRIEVAL_RETRIEVED) return true;
+  if (retrieval == cds::v1::RETRIEVAL_NOT_RETRIEVED) return false;
+  return size > 0;
+}
+
+void ReadCoMedications(const cds::v1::PatientContext& patient, const TriageKnowledge& knowledge,
+                       SessionObservations& out) {
+  out.medications_known = ListKnown(patient.retrieval().medications(), patient.medications_size());
+  for (int i = 0; i < patient.medications_size(); ++i) {
+    const cds::v1::MedicationStatement& m = patient.medications(i);
+    if (m.status() == cds::v1::MEDICATION_STATUS_STOPPED ||
+        m.status() == cds::v1::MEDICATION_STATUS_COMPLETED) {
+      continue;
+    }
+    for (const CoMedication& known : knowledge.co_medications) {
+      if (cds::sdk::FindCoding(m.medication(), cds::sdk::systems::kRxNorm, known.rxnorm)) {
+        out.co_medications.push_back({&known, i, m.status()});
+        break;
+      }
+    }
+  }
 }
 
 ReportedSymptom Classify(const cds::v1::Symptom& symptom, int index,
@@ -169,6 +246,8 @@ SessionObservations ReadSession(const cds::plugin::v1::EvaluateInput& input,
         ReadVitals(report.baseline(), -1, base + ".baseline", out.unusable);
     out.baseline_systolic = baseline.systolic;
     out.baseline_diastolic = baseline.diastolic;
+    out.baseline_spo2 = baseline.spo2;
+    out.baseline_heart_rate = baseline.heart_rate;
   }
   out.readings.reserve(report.vitals_size());
   for (int i = 0; i < report.vitals_size(); ++i) {
@@ -179,6 +258,20 @@ SessionObservations ReadSession(const cds::plugin::v1::EvaluateInput& input,
   for (int i = 0; i < report.symptoms_size(); ++i) {
     out.symptoms.push_back(Classify(report.symptoms(i), i, knowledge));
   }
+  out.symptoms_assessed = ListKnown(report.symptoms_retrieval(), report.symptoms_size());
+  ReadSedation(report, base, out);
+  ReadDissociation(report, base, out);
+  if (report.has_readiness_to_leave()) out.readiness = &report.readiness_to_leave();
+  for (const cds::v1::EscalationReview& r : report.escalation_reviews()) {
+    std::optional<int> minute;
+    if (r.has_minutes_after_dose() && r.minutes_after_dose() >= 0) minute = r.minutes_after_dose();
+    out.reviews.push_back({r.rule_id(), minute});
+  }
+  out.infusion_minutes =
+      PlausibleMinutes(report.has_infusion_minutes(), report.infusion_minutes(), base,
+                       "infusion_minutes", "Infusion length", out.unusable);
+  out.child_pugh = patient.child_pugh_class();
+  ReadCoMedications(patient, knowledge, out);
   ReadLabs(patient, knowledge, out);
   if (out.minutes_since_dose && input.has_evaluation_time()) {
     out.dose_time_seconds =
@@ -197,6 +290,24 @@ const char* VitalSignName(VitalSign sign) {
       return "SpO2";
     case VitalSign::kRespiratoryRate:
       return "Respiratory rate";
+    case VitalSign::kHeartRate:
+      return "Heart rate";
+  }
+  return "";
+}
+
+const char* VitalSignField(VitalSign sign) {
+  switch (sign) {
+    case VitalSign::kSystolic:
+      return "systolic_mmhg";
+    case VitalSign::kDiastolic:
+      return "diastolic_mmhg";
+    case VitalSign::kSpo2:
+      return "spo2_percent";
+    case VitalSign::kRespiratoryRate:
+      return "respiratory_rate";
+    case VitalSign::kHeartRate:
+      return "heart_rate_bpm";
   }
   return "";
 }
@@ -211,6 +322,8 @@ const char* VitalSignWords(VitalSign sign) {
       return "SpO2";
     case VitalSign::kRespiratoryRate:
       return "respiratory rate";
+    case VitalSign::kHeartRate:
+      return "heart rate";
   }
   return "";
 }
@@ -223,6 +336,7 @@ const char* VitalSignUnit(VitalSign sign) {
     case VitalSign::kSpo2:
       return "%";
     case VitalSign::kRespiratoryRate:
+    case VitalSign::kHeartRate:
       return "/min";
   }
   return "";
@@ -238,14 +352,14 @@ std::optional<double> ValueOf(const VitalReading& reading, VitalSign sign) {
       return reading.spo2;
     case VitalSign::kRespiratoryRate:
       return reading.respiratory_rate;
+    case VitalSign::kHeartRate:
+      return reading.heart_rate;
   }
   return std::nullopt;
 }
 
 std::string ReadingPath(const VitalReading& reading, VitalSign sign) {
-  static constexpr const char* kFields[] = {"systolic_mmhg", "diastolic_mmhg", "spo2_percent",
-                                            "respiratory_rate"};
-  const char* field = kFields[static_cast<int>(sign)];
+  const char* field = VitalSignField(sign);
   if (reading.index < 0) return Concat({kReportPath, ".baseline.", field});
   return Concat({kReportPath, ".vitals[", reading.index, "].", field});
 }

@@ -155,13 +155,15 @@ std::string Detail(const TriageKnowledge& knowledge, const SessionObservations& 
     Append(md, {"- `", c.id(), "`: ", c.explanation(), "\n"});
   }
 
-  Append(
-      md,
-      {"\n### Notes\n- ", knowledge.card.hypertension_source_note,
-       "\n- The respiratory-rate threshold is not in the clinical reference; its default comes "
-       "from "
-       "opioid practice guidance (X1).\n"
-       "- 'Back near baseline' and the liver-test limits are site settings, not label figures.\n"});
+  Append(md,
+         {"\n### Notes\n- ", knowledge.card.hypertension_source_note,
+          "\n- The emergency SpO2 and respiratory-rate thresholds are not in the clinical "
+          "reference; their defaults come from opioid practice guidance (X1).\n"
+          "- 'Back near baseline', the discharge ceiling, the recency of discharge vital signs and "
+          "the liver-test limits are site settings, not label figures.\n"});
+  for (const std::string& note : knowledge.card.stricter_than_label) {
+    Append(md, {"- Stricter than the label: ", note, "\n"});
+  }
   if (session.product == cds::v1::KETAMINE_PRODUCT_IV_RACEMIC_KETAMINE) {
     Append(md, {"- ", knowledge.card.iv_ketamine_note, "\n"});
   }

@@ -60,6 +60,7 @@ SymptomCategory ParseCategory(const std::string& name) {
   if (name == "loss_of_consciousness") return SymptomCategory::kLossOfConsciousness;
   if (name == "urinary") return SymptomCategory::kUrinary;
   if (name == "hepatic") return SymptomCategory::kHepatic;
+  if (name == "suicidality") return SymptomCategory::kSuicidality;
   if (name == "other") return SymptomCategory::kOther;
   Fail("unknown symptom category '" + name + "'");
 }
@@ -144,6 +145,9 @@ TriageKnowledge TriageKnowledge::ParseChecked(const json& root) {
     symptom.category = ParseCategory(Text(s, "category"));
     symptom.blocks_discharge = s.value("blocks_discharge", false);
     symptom.warning_only_if_severe = s.value("warning_only_if_severe", false);
+    symptom.discharge_staff_check = s.value("discharge_staff_check", false);
+    symptom.indicates_sedation = s.value("indicates_sedation", false);
+    symptom.circulation_red_flag = s.value("circulation_red_flag", false);
     symptom.supportive_action = OptionalText(s, "supportive_action");
     if (symptom.category == SymptomCategory::kExpected && symptom.supportive_action.empty()) {
       Fail("expected effect " + symptom.id + " has no supportive action");
@@ -170,6 +174,21 @@ TriageKnowledge TriageKnowledge::ParseChecked(const json& root) {
     k.lab_tests.push_back(std::move(test));
   }
 
+  const json& co = Section(root, "co_medications");
+  for (const auto& [id, c] : Section(co, "classes").items()) {
+    k.co_medication_classes.push_back(
+        {id, Text(c, "name"), Text(c, "risk"), TextList(c, "citation_ids")});
+  }
+  for (const json& m : Section(co, "medicines")) {
+    const std::string cls = Text(m, "class");
+    int index = -1;
+    for (size_t i = 0; i < k.co_medication_classes.size(); ++i) {
+      if (k.co_medication_classes[i].id == cls) index = static_cast<int>(i);
+    }
+    if (index < 0) Fail("co-medication " + Text(m, "name") + ": unknown class " + cls);
+    k.co_medications.push_back({Text(m, "rxnorm"), Text(m, "name"), index});
+  }
+
   for (const json& r : Section(root, "rules")) k.rules.push_back(ParseRule(r));
   const json& discharge = Section(root, "discharge");
   for (const json& c : Section(discharge, "criteria")) {
@@ -182,7 +201,7 @@ TriageKnowledge TriageKnowledge::ParseChecked(const json& root) {
   const json& card = Section(root, "card");
   k.card = {Text(card, "source_label"), Text(card, "source_url"),
             Text(card, "emergency_disclaimer"), Text(card, "hypertension_source_note"),
-            Text(card, "iv_ketamine_note")};
+            Text(card, "iv_ketamine_note"), TextList(card, "stricter_than_label")};
 
   // Cross-checks a reviewer's edit could break.
   std::set<std::string> ids;
@@ -206,6 +225,11 @@ TriageKnowledge TriageKnowledge::ParseChecked(const json& root) {
   for (const RuleText& r : k.rules) cited(r.citation_ids);
   for (const DischargeCriterionText& c : k.discharge_criteria) cited(c.citation_ids);
   cited(k.driving_citation_ids);
+  for (const CoMedicationClass& c : k.co_medication_classes) cited(c.citation_ids);
+  std::set<std::string> rxnorm;
+  for (const CoMedication& m : k.co_medications) {
+    if (!rxnorm.insert(m.rxnorm).second) Fail("co-medication code " + m.rxnorm + " listed twice");
+  }
   for (const LabTest& t : k.lab_tests) {
     bool found = false;
     for (const cds::sdk::SettingSpec& s : k.settings) found = found || s.name == t.limit_setting;

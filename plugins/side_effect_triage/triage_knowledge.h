@@ -23,6 +23,7 @@ enum class SymptomCategory {
   kLossOfConsciousness,
   kUrinary,
   kHepatic,
+  kSuicidality,
   kOther,
 };
 
@@ -41,6 +42,12 @@ struct SymptomDefinition {
   bool blocks_discharge = false;
   // A headache is a hypertensive warning sign only when severe (or of unrecorded severity).
   bool warning_only_if_severe = false;
+  // Dizziness, vertigo, vomiting: while present, discharge waits for staff to record them gone.
+  bool discharge_staff_check = false;
+  // A present symptom that makes the patient count as sedated (respiratory rules escalate).
+  bool indicates_sedation = false;
+  // Syncope or chest pain: a heart-rate or blood-pressure finding with it is an emergency.
+  bool circulation_red_flag = false;
   std::string supportive_action;
   std::vector<SymptomCode> codes;
 };
@@ -75,12 +82,28 @@ struct LabTest {
   std::string limit_setting;
 };
 
+// A medicine that adds to a session risk (the knowledge file's "co_medications").
+struct CoMedicationClass {
+  std::string id;
+  std::string name;
+  std::string risk;
+  std::vector<std::string> citation_ids;
+};
+
+struct CoMedication {
+  std::string rxnorm;
+  std::string name;
+  int class_index = 0;  // into TriageKnowledge::co_medication_classes
+};
+
 struct CardTexts {
   std::string source_label;
   std::string source_url;
   std::string emergency_disclaimer;
   std::string hypertension_source_note;
   std::string iv_ketamine_note;
+  // Where the plugin is stricter than the label; printed on every card.
+  std::vector<std::string> stricter_than_label;
 };
 
 class TriageKnowledge {
@@ -95,6 +118,8 @@ class TriageKnowledge {
   std::vector<cds::sdk::SettingSpec> settings;
   std::vector<SymptomDefinition> symptoms;
   std::vector<LabTest> lab_tests;
+  std::vector<CoMedicationClass> co_medication_classes;
+  std::vector<CoMedication> co_medications;
   std::vector<RuleText> rules;
   std::vector<DischargeCriterionText> discharge_criteria;
   std::string driving_advice;

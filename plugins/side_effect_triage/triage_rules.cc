@@ -59,19 +59,36 @@ void MissingSign(RuleRecord& record, const SessionObservations& session, VitalSi
         "excluded, and discharge readiness cannot be judged");
     return;
   }
-  static constexpr const char* kFields[] = {"systolic_mmhg", "diastolic_mmhg", "spo2_percent",
-                                            "respiratory_rate"};
-  record.Missing(Concat({kVitalsPath, "[].", kFields[static_cast<int>(sign)]}), VitalSignName(sign),
+  record.Missing(Concat({kVitalsPath, "[].", VitalSignField(sign)}), VitalSignName(sign),
                  Concat({"not in any post-dose reading: ", impact}));
 }
 
+// The symptoms of a category that occurred (present or resolved); one recorded as looked for and
+// absent is not a finding.
 std::vector<const ReportedSymptom*> SymptomsOf(const SessionObservations& session,
                                                SymptomCategory category) {
   std::vector<const ReportedSymptom*> out;
   for (const ReportedSymptom& s : session.symptoms) {
-    if (s.definition != nullptr && s.category == category) out.push_back(&s);
+    if (s.definition != nullptr && s.category == category && s.occurred()) out.push_back(&s);
   }
   return out;
+}
+
+// When staff last saw the symptom: assessed, else onset; nullopt when neither is recorded.
+std::optional<int> SymptomMinute(const ReportedSymptom& s) {
+  if (s.symptom->has_assessed_minutes_after_dose()) return s.symptom->assessed_minutes_after_dose();
+  if (s.symptom->has_onset_minutes_after_dose()) return s.symptom->onset_minutes_after_dose();
+  return std::nullopt;
+}
+
+std::optional<int> LatestMinute(const std::vector<const ReportedSymptom*>& symptoms) {
+  std::optional<int> latest;
+  for (const ReportedSymptom* s : symptoms) {
+    const std::optional<int> m = SymptomMinute(*s);
+    if (!m) return std::nullopt;  // one untimed symptom: the evidence has no known end
+    latest = latest ? std::max(*latest, *m) : *m;
+  }
+  return latest;
 }
 
 std::string Names(const std::vector<const ReportedSymptom*>& symptoms) {
@@ -92,42 +109,105 @@ std::string SeverityAssumption(const std::vector<const ReportedSymptom*>& warnin
   return "";
 }
 
+void InputBaseline(RuleRecord& record, const std::optional<double>& value, const char* name,
+                   const char* field, const char* unit) {
+  if (!value) return;
+  record.Input(name, Concat({Measured{*value}, " ", unit}),
+               Concat({"patient.session_report.baseline.", field}));
+}
+
+std::string BaselineBp(const SessionObservations& s) {
+  std::string out;
+  s.baseline_systolic ? Append(out, {Measured{*s.baseline_systolic}}) : Append(out, {"?"});
+  out += "/";
+  s.baseline_diastolic ? Append(out, {Measured{*s.baseline_diastolic}}) : Append(out, {"?"});
+  return out;
+}
+
+// The latest minute of the readings that match; nullopt when one of them has no time (the
+// evidence then has no known end, and any review counts).
+template <class Matches>
+std::optional<int> LatestMatching(const SessionObservations& s, Matches matches) {
+  std::optional<int> latest;
+  for (const VitalReading& r : s.readings) {
+    if (!matches(r)) continue;
+    if (!r.minute) return std::nullopt;
+    latest = latest ? std::max(*latest, *r.minute) : *r.minute;
+  }
+  return latest;
+}
+
+std::optional<int> LatestSevereMinute(const SessionObservations& s, const TriageThresholds& t) {
+  return LatestMatching(s, [&](const VitalReading& r) {
+    return (r.systolic && *r.systolic >= t.bp_severe_systolic_mmhg - kComparisonTolerance) ||
+           (r.diastolic && *r.diastolic >= t.bp_severe_diastolic_mmhg - kComparisonTolerance);
+  });
+}
+
 std::string SevereThreshold(const TriageThresholds& t) {
   return Concat({Measured{t.bp_severe_systolic_mmhg}, "/", Measured{t.bp_severe_diastolic_mmhg}});
 }
 
 // --- Blood pressure ---------------------------------------------------------------------------
 
-void SevereBpWithWarningSymptoms(const RuleContext& c, RuleRecord& r) {
-  const SevereBloodPressure severe = FindSevereBloodPressure(c.session, c.thresholds);
+// US-PI-2019 section 5.6 sends symptoms of a hypertensive crisis or encephalopathy to emergency
+// care with no BP threshold: after the dose, any rise (or a rise that cannot be excluded) counts.
+void HypertensiveCrisisSymptoms(const RuleContext& c, RuleRecord& r) {
   const auto warnings = SymptomsOf(c.session, SymptomCategory::kHypertensiveWarning);
-  for (const ReportedSymptom* s : warnings) InputSymptom(r, *s);
-  if (severe.reading) InputBp(r, *severe.reading);
-  if (severe.reading && !warnings.empty()) {
-    const std::string bp = DescribeBp(*severe.reading);
-    const std::string names = Names(warnings);
-    r.Outcome(
-        CRITERION_OUTCOME_MET,
-        Concat({"Blood pressure ", bp, " is above ", SevereThreshold(c.thresholds), " with ", names,
-                ": a possible hypertensive emergency. Warning symptoms count even when resolved.",
-                SeverityAssumption(warnings)}));
-    r.Finding(Concat({"BP ", bp, " with ", names}));
-    r.RuleActions();
-  } else if (!warnings.empty() && severe.unknown) {
-    r.Outcome(CRITERION_OUTCOME_UNKNOWN, Concat({"Warning symptoms (", Names(warnings),
-                                                 ") are reported but blood pressure is not known: "
-                                                 "a hypertensive emergency cannot be excluded."}));
-    MissingSign(r, c.session, VitalSign::kSystolic, "a hypertensive emergency cannot be excluded");
-    MissingSign(r, c.session, VitalSign::kDiastolic, "a hypertensive emergency cannot be excluded");
-  } else if (warnings.empty()) {
+  if (warnings.empty()) {
     r.Outcome(CRITERION_OUTCOME_NOT_MET,
-              "No chest pain, severe headache, neurological deficit, shortness of breath or vision "
-              "change reported.");
+              "No chest pain, shortness of breath, severe headache, visual disturbance, diminished "
+              "consciousness or neurological deficit reported.");
+    return;
+  }
+  for (const ReportedSymptom* s : warnings) InputSymptom(r, *s);
+  const SevereBloodPressure severe = FindSevereBloodPressure(c.session, c.thresholds);
+  const BloodPressureRise rise = FindBloodPressureRise(c.session);
+  const std::string names = Names(warnings);
+  std::string why;
+  if (severe.reading) {
+    InputBp(r, *severe.reading);
+    why = Concat({"blood pressure ", DescribeBp(*severe.reading), " is at or above ",
+                  SevereThreshold(c.thresholds)});
+  } else if (rise.reading) {
+    InputBp(r, *rise.reading);
+    InputBaseline(r, c.session.baseline_systolic, "Baseline systolic blood pressure",
+                  "systolic_mmhg", "mm[Hg]");
+    InputBaseline(r, c.session.baseline_diastolic, "Baseline diastolic blood pressure",
+                  "diastolic_mmhg", "mm[Hg]");
+    why = Concat({"blood pressure rose after the dose to ", DescribeBp(*rise.reading),
+                  " from a pre-dose ", BaselineBp(c.session), " (no absolute threshold applies)"});
+  } else if (rise.unknown) {
+    why = "the pre-dose or post-dose blood pressure is missing, so a rise cannot be excluded";
+    const char* impact = "a post-dose rise with warning symptoms cannot be excluded";
+    if (!c.session.baseline_systolic) {
+      r.Missing(kBaselineSystolicPath, "Baseline systolic blood pressure", impact);
+    }
+    if (!c.session.baseline_diastolic) {
+      r.Missing(kBaselineDiastolicPath, "Baseline diastolic blood pressure", impact);
+    }
+    if (!Highest(c.session, VitalSign::kSystolic)) {
+      MissingSign(r, c.session, VitalSign::kSystolic, impact);
+    }
+    if (!Highest(c.session, VitalSign::kDiastolic)) {
+      MissingSign(r, c.session, VitalSign::kDiastolic, impact);
+    }
   } else {
     r.Outcome(CRITERION_OUTCOME_NOT_MET,
-              Concat({"Warning symptoms are reported but no blood pressure is above ",
-                      SevereThreshold(c.thresholds), " mm[Hg]."}));
+              Concat({"Warning symptoms (", names,
+                      ") are reported but no post-dose blood pressure is above the pre-dose value "
+                      "or at or above ",
+                      SevereThreshold(c.thresholds), ": rule symptom.warning_without_bp_rise."}));
+    return;
   }
+  std::optional<int> evidence = LatestMinute(warnings);
+  r.Outcome(CRITERION_OUTCOME_MET,
+            Concat({names, " after the dose and ", why,
+                    ": possible hypertensive crisis or encephalopathy. Warning symptoms count even "
+                    "when resolved.",
+                    SeverityAssumption(warnings)}));
+  r.Finding(Concat({names, "; ", why}), evidence);
+  r.RuleActions();
 }
 
 void SevereBp(const RuleContext& c, RuleRecord& r) {
@@ -135,9 +215,10 @@ void SevereBp(const RuleContext& c, RuleRecord& r) {
   if (severe.reading) {
     InputBp(r, *severe.reading);
     const std::string bp = DescribeBp(*severe.reading);
-    r.Outcome(CRITERION_OUTCOME_MET, Concat({"Blood pressure ", bp, " is above ",
+    r.Outcome(CRITERION_OUTCOME_MET, Concat({"Blood pressure ", bp, " is at or above ",
                                              SevereThreshold(c.thresholds), " mm[Hg]."}));
-    r.Finding(Concat({"BP ", bp, " (", kVitalsPath, "[", severe.reading->index, "])"}));
+    r.Finding(Concat({"BP ", bp, " (", kVitalsPath, "[", severe.reading->index, "])"}),
+              LatestSevereMinute(c.session, c.thresholds));
     r.RuleActions();
     return;
   }
@@ -160,7 +241,7 @@ void SevereBp(const RuleContext& c, RuleRecord& r) {
   r.Outcome(CRITERION_OUTCOME_NOT_MET,
             Concat({"Highest systolic ", DescribeValue(*systolic, VitalSign::kSystolic),
                     " and highest diastolic ", DescribeValue(*diastolic, VitalSign::kDiastolic),
-                    ": neither above ", SevereThreshold(c.thresholds), " mm[Hg]."}));
+                    ": neither at or above ", SevereThreshold(c.thresholds), " mm[Hg]."}));
 }
 
 void BpRiseOverBaseline(const RuleContext& c, RuleRecord& r) {
@@ -243,7 +324,11 @@ void VitalBelow(const RuleContext& c, RuleRecord& r, VitalSign sign, double thre
       Concat({"Lowest ", VitalSignWords(sign), " ", value, below ? " is below " : " is not below ",
               Measured{threshold}, " ", VitalSignUnit(sign), "."}));
   if (below) {
-    r.Finding(Concat({VitalSignName(sign), " ", value, " (", ReadingPath(*lowest, sign), ")"}));
+    r.Finding(Concat({VitalSignName(sign), " ", value, " (", ReadingPath(*lowest, sign), ")"}),
+              LatestMatching(c.session, [&](const VitalReading& x) {
+                const std::optional<double> v = ValueOf(x, sign);
+                return v && *v < threshold;
+              }));
     r.RuleActions();
   }
 }
@@ -266,7 +351,7 @@ void ReportedEvent(const RuleContext& c, RuleRecord& r, SymptomCategory category
   }
   for (const ReportedSymptom* s : reported) {
     InputSymptom(r, *s);
-    r.Finding(Concat({DescribeSymptom(*s), " (", SymptomPath(*s), ")"}));
+    r.Finding(Concat({DescribeSymptom(*s), " (", SymptomPath(*s), ")"}), SymptomMinute(*s));
   }
   r.Outcome(CRITERION_OUTCOME_MET,
             Concat({"Reported: ", Names(reported), ". Counts even when resolved."}));
@@ -283,29 +368,411 @@ void LossOfConsciousness(const RuleContext& c, RuleRecord& r) {
   ReportedEvent(c, r, SymptomCategory::kLossOfConsciousness);
 }
 
-void WarningWithoutSevereBp(const RuleContext& c, RuleRecord& r) {
+void WarningWithoutBpRise(const RuleContext& c, RuleRecord& r) {
   const auto warnings = SymptomsOf(c.session, SymptomCategory::kHypertensiveWarning);
   if (warnings.empty()) {
     r.Outcome(CRITERION_OUTCOME_NOT_MET, "No warning symptom reported.");
     return;
   }
   for (const ReportedSymptom* s : warnings) InputSymptom(r, *s);
-  const SevereBloodPressure severe = FindSevereBloodPressure(c.session, c.thresholds);
-  if (severe.reading) {
+  const BloodPressureRise rise = FindBloodPressureRise(c.session);
+  if (rise.reading || rise.unknown || FindSevereBloodPressure(c.session, c.thresholds).reading) {
     r.Outcome(CRITERION_OUTCOME_NOT_APPLICABLE,
-              Concat({"Blood pressure is above ", SevereThreshold(c.thresholds),
-                      ": rule bp.severe_with_warning_symptoms applies instead."}));
+              "Blood pressure rose after the dose, is severe, or is not known: rule "
+              "bp.hypertensive_crisis_symptoms applies instead.");
     return;
   }
-  const std::string why =
-      severe.unknown ? std::string("blood pressure is not known")
-                     : Concat({"blood pressure is not above ", SevereThreshold(c.thresholds)});
   r.Outcome(CRITERION_OUTCOME_MET,
-            Concat({"Reported: ", Names(warnings), "; ", why, ".", SeverityAssumption(warnings)}));
+            Concat({"Reported: ", Names(warnings), "; no post-dose blood pressure above the "
+                    "pre-dose ", BaselineBp(c.session), ".", SeverityAssumption(warnings)}));
   for (const ReportedSymptom* s : warnings) {
-    r.Finding(Concat({DescribeSymptom(*s), "; ", why, " (", SymptomPath(*s), ")"}));
+    r.Finding(Concat({DescribeSymptom(*s), "; no rise in blood pressure (", SymptomPath(*s), ")"}),
+              SymptomMinute(*s));
   }
   r.RuleActions();
+}
+
+// --- Breathing and circulation against floors, falls and sedation --------------------------------
+
+// The rule's level, or its escalated level when `escalate` names what escalates it.
+cds::v1::TriageLevel LevelWith(const RuleRecord& r, const std::string& escalate) {
+  return escalate.empty() ? r.rule().text->level : r.rule().text->escalated_level;
+}
+
+void Spo2FallOrFloor(const RuleContext& c, RuleRecord& r) {
+  const SessionObservations& s = c.session;
+  const TriageThresholds& t = c.thresholds;
+  InputBaseline(r, s.baseline_spo2, "Baseline SpO2", "spo2_percent", "%");
+  auto low = [&](const VitalReading& x) {
+    if (!x.spo2) return false;
+    const bool below_floor = *x.spo2 < t.spo2_floor_percent;
+    const bool fallen =
+        s.baseline_spo2 && *s.baseline_spo2 - *x.spo2 >= t.spo2_fall_percent - kComparisonTolerance;
+    return below_floor || fallen;
+  };
+  const VitalReading* lowest = Lowest(s, VitalSign::kSpo2);
+  if (lowest == nullptr) {
+    r.Outcome(CRITERION_OUTCOME_UNKNOWN, "SpO2 was not measured after the dose.");
+    MissingSign(r, s, VitalSign::kSpo2, "a fall in SpO2 cannot be excluded");
+    return;
+  }
+  InputReading(r, *lowest, VitalSign::kSpo2);
+  if (low(*lowest)) {
+    const std::string sedation = SedationEvidence(s, t);
+    if (!sedation.empty()) r.Input("Sedation", sedation, "patient.session_report");
+    std::string observed = Concat({"SpO2 ", DescribeValue(*lowest, VitalSign::kSpo2)});
+    if (s.baseline_spo2) Append(observed, {" (pre-dose ", Measured{*s.baseline_spo2}, " %)"});
+    if (!sedation.empty()) Append(observed, {" with sedation: ", sedation});
+    r.Outcome(CRITERION_OUTCOME_MET,
+              Concat({observed, sedation.empty() ? "." : ": possible respiratory depression."}));
+    r.Finding(LevelWith(r, sedation),
+              sedation.empty() ? r.rule().finding
+                               : Concat({r.rule().finding, " with sedation: respiratory depression"}),
+              observed, LatestMatching(s, low));
+    r.RuleActions();
+    if (!sedation.empty()) {
+      r.Action(cds::v1::TRIAGE_LEVEL_EMERGENCY,
+               "Respiratory depression with sedation: follow the site's emergency protocol now "
+               "(airway, oxygen, call for help).");
+    }
+    return;
+  }
+  if (!s.baseline_spo2) {
+    r.Outcome(CRITERION_OUTCOME_UNKNOWN,
+              Concat({"Lowest SpO2 ", DescribeValue(*lowest, VitalSign::kSpo2),
+                      " is not below the floor, but without a pre-dose SpO2 a fall cannot be "
+                      "judged."}));
+    r.Missing("patient.session_report.baseline.spo2_percent", "Baseline SpO2",
+              "a fall in SpO2 from before the dose cannot be judged");
+    return;
+  }
+  r.Outcome(CRITERION_OUTCOME_NOT_MET,
+            Concat({"Lowest SpO2 ", DescribeValue(*lowest, VitalSign::kSpo2), ": not below ",
+                    Measured{t.spo2_floor_percent}, " % and less than ",
+                    Measured{t.spo2_fall_percent}, " points below the pre-dose ",
+                    Measured{*s.baseline_spo2}, " %."}));
+}
+
+void RespiratoryRateFloor(const RuleContext& c, RuleRecord& r) {
+  const SessionObservations& s = c.session;
+  const double floor = c.thresholds.respiratory_rate_floor_per_min;
+  const VitalReading* lowest = Lowest(s, VitalSign::kRespiratoryRate);
+  if (lowest == nullptr) {
+    r.Outcome(CRITERION_OUTCOME_UNKNOWN, "Respiratory rate was not measured after the dose.");
+    MissingSign(r, s, VitalSign::kRespiratoryRate, "slow breathing cannot be excluded");
+    return;
+  }
+  InputReading(r, *lowest, VitalSign::kRespiratoryRate);
+  const std::string value = DescribeValue(*lowest, VitalSign::kRespiratoryRate);
+  if (*lowest->respiratory_rate >= floor) {
+    r.Outcome(CRITERION_OUTCOME_NOT_MET, Concat({"Lowest respiratory rate ", value,
+                                                 ": not below ", Measured{floor}, "/min."}));
+    return;
+  }
+  const std::string sedation = SedationEvidence(s, c.thresholds);
+  if (!sedation.empty()) r.Input("Sedation", sedation, "patient.session_report");
+  std::string observed = Concat({"respiratory rate ", value});
+  if (!sedation.empty()) Append(observed, {" with sedation: ", sedation});
+  r.Outcome(CRITERION_OUTCOME_MET, Concat({observed, "."}));
+  r.Finding(LevelWith(r, sedation),
+            sedation.empty() ? r.rule().finding
+                             : Concat({r.rule().finding, " with sedation: respiratory depression"}),
+            observed, LatestMatching(s, [&](const VitalReading& x) {
+              return x.respiratory_rate && *x.respiratory_rate < floor;
+            }));
+  r.RuleActions();
+  if (!sedation.empty()) {
+    r.Action(cds::v1::TRIAGE_LEVEL_EMERGENCY,
+             "Respiratory depression with sedation: follow the site's emergency protocol now "
+             "(airway, oxygen, call for help).");
+  }
+}
+
+// A circulation finding: URGENT, EMERGENCY with syncope or chest pain.
+void CirculationFinding(const RuleContext& c, RuleRecord& r, const std::string& observed,
+                        std::optional<int> evidence) {
+  const std::string red_flag = CirculationRedFlag(c.session);
+  const std::string shown =
+      red_flag.empty() ? observed : Concat({observed, " with ", red_flag});
+  r.Outcome(CRITERION_OUTCOME_MET, Concat({shown, "."}));
+  r.Finding(LevelWith(r, red_flag),
+            red_flag.empty() ? r.rule().finding : Concat({r.rule().finding, " with ", red_flag}),
+            shown, evidence);
+  r.RuleActions();
+  if (!red_flag.empty()) {
+    r.Action(cds::v1::TRIAGE_LEVEL_EMERGENCY,
+             Concat({"Abnormal circulation with ", red_flag,
+                     ": follow the site's emergency protocol now."}));
+  }
+}
+
+void HeartRate(const RuleContext& c, RuleRecord& r) {
+  const TriageThresholds& t = c.thresholds;
+  const VitalReading* lowest = Lowest(c.session, VitalSign::kHeartRate);
+  const VitalReading* highest = Highest(c.session, VitalSign::kHeartRate);
+  if (lowest == nullptr) {
+    r.Outcome(CRITERION_OUTCOME_UNKNOWN, "Heart rate was not measured after the dose.");
+    MissingSign(r, c.session, VitalSign::kHeartRate,
+                "bradycardia and tachycardia cannot be excluded");
+    return;
+  }
+  InputReading(r, *lowest, VitalSign::kHeartRate);
+  if (highest != lowest) InputReading(r, *highest, VitalSign::kHeartRate);
+  auto abnormal = [&](const VitalReading& x) {
+    return x.heart_rate && (*x.heart_rate <= t.heart_rate_low_bpm + kComparisonTolerance ||
+                            *x.heart_rate >= t.heart_rate_high_bpm - kComparisonTolerance);
+  };
+  std::string observed;
+  if (abnormal(*lowest) && *lowest->heart_rate <= t.heart_rate_low_bpm + kComparisonTolerance) {
+    Append(observed, {"bradycardia: heart rate ", DescribeValue(*lowest, VitalSign::kHeartRate)});
+  }
+  if (*highest->heart_rate >= t.heart_rate_high_bpm - kComparisonTolerance) {
+    Append(observed, {observed.empty() ? "" : "; ", "tachycardia: heart rate ",
+                      DescribeValue(*highest, VitalSign::kHeartRate)});
+  }
+  if (observed.empty()) {
+    r.Outcome(CRITERION_OUTCOME_NOT_MET,
+              Concat({"Heart rate from ", DescribeValue(*lowest, VitalSign::kHeartRate), " to ",
+                      DescribeValue(*highest, VitalSign::kHeartRate), ": above ",
+                      Measured{t.heart_rate_low_bpm}, " and below ",
+                      Measured{t.heart_rate_high_bpm}, "/min."}));
+    return;
+  }
+  CirculationFinding(c, r, observed, LatestMatching(c.session, abnormal));
+}
+
+void Hypotension(const RuleContext& c, RuleRecord& r) {
+  const SessionObservations& s = c.session;
+  const TriageThresholds& t = c.thresholds;
+  InputBaseline(r, s.baseline_systolic, "Baseline systolic blood pressure", "systolic_mmhg",
+                "mm[Hg]");
+  const VitalReading* lowest = Lowest(s, VitalSign::kSystolic);
+  if (lowest == nullptr) {
+    r.Outcome(CRITERION_OUTCOME_UNKNOWN, "Systolic pressure was not measured after the dose.");
+    MissingSign(r, s, VitalSign::kSystolic, "hypotension cannot be excluded");
+    return;
+  }
+  InputReading(r, *lowest, VitalSign::kSystolic);
+  auto fall_percent = [&](const VitalReading& x) {
+    return 100.0 * (*s.baseline_systolic - *x.systolic) / *s.baseline_systolic;
+  };
+  auto low = [&](const VitalReading& x) {
+    if (!x.systolic) return false;
+    if (*x.systolic <= t.hypotension_systolic_mmhg + kComparisonTolerance) return true;
+    return s.baseline_systolic && fall_percent(x) >= t.bp_fall_systolic_percent - 1e-6;
+  };
+  if (low(*lowest)) {
+    std::string observed = Concat({"systolic ", DescribeValue(*lowest, VitalSign::kSystolic)});
+    if (s.baseline_systolic) {
+      Append(observed, {", ", Measured{std::round(fall_percent(*lowest))},
+                        " % below the pre-dose ", Measured{*s.baseline_systolic}});
+    }
+    CirculationFinding(c, r, observed, LatestMatching(s, low));
+    return;
+  }
+  if (!s.baseline_systolic) {
+    r.Outcome(CRITERION_OUTCOME_UNKNOWN,
+              Concat({"Lowest systolic ", DescribeValue(*lowest, VitalSign::kSystolic),
+                      " is above ", Measured{t.hypotension_systolic_mmhg},
+                      ", but without a pre-dose value a large fall cannot be judged."}));
+    r.Missing(kBaselineSystolicPath, "Baseline systolic blood pressure",
+              "a large fall in blood pressure cannot be judged");
+    return;
+  }
+  r.Outcome(CRITERION_OUTCOME_NOT_MET,
+            Concat({"Lowest systolic ", DescribeValue(*lowest, VitalSign::kSystolic), ": above ",
+                    Measured{t.hypotension_systolic_mmhg}, " and less than ",
+                    Measured{t.bp_fall_systolic_percent}, " % below the pre-dose value."}));
+}
+
+// --- Sedation and suicidality --------------------------------------------------------------------
+
+void SevereSedation(const RuleContext& c, RuleRecord& r) {
+  const SessionObservations& s = c.session;
+  std::string severe;
+  std::string unrousable;
+  std::optional<int> evidence;
+  bool untimed = false;
+  auto note = [&](const std::optional<int>& minute) {
+    if (!minute) untimed = true;
+    else evidence = evidence ? std::max(*evidence, *minute) : *minute;
+  };
+  for (const SedationReading& a : s.sedation) {
+    const SedationDepth depth = DepthOf(a, c.thresholds);
+    if (depth != SedationDepth::kSevere && depth != SedationDepth::kUnrousable) continue;
+    std::string& into = depth == SedationDepth::kUnrousable ? unrousable : severe;
+    Append(into, {into.empty() ? "" : ", ", DescribeSedation(a)});
+    r.Input("Sedation assessment", DescribeSedation(a),
+            Concat({"patient.session_report.sedation_assessments[", a.index, "]"}));
+    note(a.minute);
+  }
+  for (const ReportedSymptom& sym : s.symptoms) {
+    if (sym.definition == nullptr || !sym.definition->indicates_sedation || !sym.occurred() ||
+        sym.symptom->severity() != cds::v1::SEVERITY_SEVERE) {
+      continue;
+    }
+    InputSymptom(r, sym);
+    Append(severe, {severe.empty() ? "" : ", ", DescribeSymptom(sym)});
+    note(SymptomMinute(sym));
+  }
+  if (severe.empty() && unrousable.empty()) {
+    r.Outcome(CRITERION_OUTCOME_NOT_MET,
+              s.sedation.empty() ? "No sedation assessment recorded and no severe sedation "
+                                   "reported."
+                                 : "No recorded sedation assessment or symptom is severe.");
+    return;
+  }
+  const std::string observed =
+      unrousable.empty() ? severe
+                         : Concat({"responds only to pain or not at all: ", unrousable,
+                                   severe.empty() ? "" : "; ", severe});
+  r.Outcome(CRITERION_OUTCOME_MET, Concat({observed, "."}));
+  r.Finding(unrousable.empty() ? r.rule().text->level : r.rule().text->escalated_level,
+            unrousable.empty() ? r.rule().finding
+                               : "Sedation with diminished consciousness: emergency",
+            observed, untimed ? std::nullopt : evidence);
+  r.RuleActions();
+  if (!unrousable.empty()) {
+    r.Action(cds::v1::TRIAGE_LEVEL_EMERGENCY,
+             "Diminished consciousness: follow the site's emergency protocol now (airway, "
+             "breathing, call for help).");
+  }
+}
+
+void Suicidality(const RuleContext& c, RuleRecord& r) {
+  const auto reported = SymptomsOf(c.session, SymptomCategory::kSuicidality);
+  if (reported.empty()) {
+    r.Outcome(CRITERION_OUTCOME_NOT_MET, "No suicidal thoughts or behaviour reported.");
+    return;
+  }
+  for (const ReportedSymptom* s : reported) {
+    InputSymptom(r, *s);
+    r.Finding(Concat({DescribeSymptom(*s), " (", SymptomPath(*s), ")"}), SymptomMinute(*s));
+  }
+  r.Outcome(CRITERION_OUTCOME_MET,
+            Concat({"Reported: ", Names(reported),
+                    ". The boxed warning asks that patients are monitored for suicidal thoughts "
+                    "and behaviours."}));
+  r.RuleActions();
+}
+
+// --- Pre-dose blood pressure ---------------------------------------------------------------------
+
+void PreDoseBp(const RuleContext& c, RuleRecord& r) {
+  const SessionObservations& s = c.session;
+  const TriageThresholds& t = c.thresholds;
+  InputBaseline(r, s.baseline_systolic, "Baseline systolic blood pressure", "systolic_mmhg",
+                "mm[Hg]");
+  InputBaseline(r, s.baseline_diastolic, "Baseline diastolic blood pressure", "diastolic_mmhg",
+                "mm[Hg]");
+  const bool severe =
+      (s.baseline_systolic && *s.baseline_systolic >= t.bp_severe_systolic_mmhg) ||
+      (s.baseline_diastolic && *s.baseline_diastolic >= t.bp_severe_diastolic_mmhg);
+  const bool raised =
+      (s.baseline_systolic && *s.baseline_systolic > t.pre_dose_caution_systolic_mmhg) ||
+      (s.baseline_diastolic && *s.baseline_diastolic > t.pre_dose_caution_diastolic_mmhg);
+  if (severe || raised) {
+    const std::string observed = Concat({"dosed at ", BaselineBp(s), " mm[Hg]"});
+    r.Outcome(CRITERION_OUTCOME_MET,
+              Concat({"The dose was given at ", BaselineBp(s), " mm[Hg]",
+                      severe ? Concat({", at or above ", SevereThreshold(t), "."})
+                             : Concat({", above ", Measured{t.pre_dose_caution_systolic_mmhg}, "/",
+                                       Measured{t.pre_dose_caution_diastolic_mmhg}, "."})}));
+    r.Finding(severe ? r.rule().text->escalated_level : r.rule().text->level,
+              severe ? Concat({r.rule().finding, " (severe category)"}) : r.rule().finding,
+              observed, 0);
+    r.RuleActions();
+    return;
+  }
+  if (!s.baseline_systolic || !s.baseline_diastolic) {
+    r.Outcome(CRITERION_OUTCOME_UNKNOWN, "The pre-dose blood pressure is not recorded.");
+    return;  // data.incomplete lists the missing baseline
+  }
+  r.Outcome(CRITERION_OUTCOME_NOT_MET,
+            Concat({"Pre-dose ", BaselineBp(s), " mm[Hg]: not above ",
+                    Measured{t.pre_dose_caution_systolic_mmhg}, "/",
+                    Measured{t.pre_dose_caution_diastolic_mmhg}, "."}));
+}
+
+// --- IV infusion -------------------------------------------------------------------------------
+
+void BpDuringInfusion(const RuleContext& c, RuleRecord& r) {
+  const SessionObservations& s = c.session;
+  const TriageThresholds& t = c.thresholds;
+  if (s.product != cds::v1::KETAMINE_PRODUCT_IV_RACEMIC_KETAMINE) {
+    r.Outcome(CRITERION_OUTCOME_NOT_APPLICABLE, "Not an IV infusion.");
+    return;
+  }
+  if (!s.infusion_minutes) {
+    r.Outcome(CRITERION_OUTCOME_UNKNOWN,
+              "The infusion length is not recorded, so the readings taken during the infusion "
+              "cannot be told apart.");
+    r.Missing("patient.session_report.infusion_minutes", "Infusion length",
+              "blood pressure during the infusion cannot be judged");
+    return;
+  }
+  r.Input("Infusion length", Concat({*s.infusion_minutes, " min"}),
+          "patient.session_report.infusion_minutes");
+  auto high = [&](const VitalReading& x) {
+    if (!x.minute || *x.minute >= *s.infusion_minutes) return false;
+    return (x.systolic && *x.systolic >= t.infusion_bp_systolic_mmhg - kComparisonTolerance) ||
+           (x.diastolic && *x.diastolic >= t.infusion_bp_diastolic_mmhg - kComparisonTolerance);
+  };
+  std::string observed;
+  for (const VitalReading& x : s.readings) {
+    if (!high(x)) continue;
+    InputBp(r, x);
+    Append(observed, {observed.empty() ? "" : "; ", "BP ", DescribeBp(x)});
+  }
+  if (observed.empty()) {
+    r.Outcome(CRITERION_OUTCOME_NOT_MET,
+              Concat({"No reading during the first ", *s.infusion_minutes, " min at or above ",
+                      Measured{t.infusion_bp_systolic_mmhg}, "/",
+                      Measured{t.infusion_bp_diastolic_mmhg}, "."}));
+    return;
+  }
+  Append(observed, {" during a ", *s.infusion_minutes, "-minute infusion"});
+  r.Outcome(CRITERION_OUTCOME_MET, Concat({observed, ": pause or slow the infusion and reassess."}));
+  r.Finding(observed, LatestMatching(s, high));
+  r.RuleActions();
+}
+
+// --- Co-medication -------------------------------------------------------------------------------
+
+void CoMedication(const RuleContext& c, RuleRecord& r) {
+  const SessionObservations& s = c.session;
+  const TriageKnowledge& k = c.knowledge;
+  if (s.co_medications.empty()) {
+    if (!s.medications_known) {
+      r.Outcome(CRITERION_OUTCOME_UNKNOWN,
+                "The medication list was not retrieved: CNS depressants, psychostimulants and "
+                "MAOIs cannot be named.");
+      r.Missing("patient.medications", "Medication list",
+                "co-medications that add to sedation, breathing or blood-pressure risk cannot be "
+                "named (the triage itself does not depend on it)");
+      return;
+    }
+    r.Outcome(CRITERION_OUTCOME_NOT_MET,
+              "No CNS depressant, psychostimulant or MAOI on the medication list.");
+    return;
+  }
+  for (size_t cls = 0; cls < k.co_medication_classes.size(); ++cls) {
+    std::string names;
+    for (const CoMedicationUse& use : s.co_medications) {
+      if (use.medicine->class_index != static_cast<int>(cls)) continue;
+      r.Input("Medication", use.medicine->name,
+              Concat({"patient.medications[", use.medication_index, "]"}));
+      Append(names, {names.empty() ? "" : ", ", use.medicine->name,
+                     use.status == cds::v1::MEDICATION_STATUS_UNSPECIFIED ? " (status not recorded)"
+                                                                          : ""});
+    }
+    if (names.empty()) continue;
+    const CoMedicationClass& info = k.co_medication_classes[cls];
+    r.Finding(r.rule().text->level, Concat({r.rule().finding, ": ", info.name}),
+              Concat({names, ": ", info.risk}), 0);
+    r.Action(r.rule().text->level, Concat({info.name, " (", names, "): ", info.risk, "."}));
+  }
+  r.Outcome(CRITERION_OUTCOME_MET, "Co-medications that add to a session risk are named.");
 }
 
 // --- Time course -------------------------------------------------------------------------------
@@ -413,7 +880,7 @@ void Urinary(const RuleContext& c, RuleRecord& r) {
 void Unrecognised(const RuleContext& c, RuleRecord& r) {
   std::vector<const ReportedSymptom*> unknown;
   for (const ReportedSymptom& s : c.session.symptoms) {
-    if (s.definition == nullptr) unknown.push_back(&s);
+    if (s.definition == nullptr && s.occurred()) unknown.push_back(&s);
   }
   if (unknown.empty()) {
     r.Outcome(CRITERION_OUTCOME_NOT_MET, "Every reported symptom has a recognised code.");
@@ -513,6 +980,27 @@ void DataIncomplete(const RuleContext& c, RuleRecord& r) {
     r.Missing(kMinutesSinceDosePath, "Minutes since dose",
               "expected window, persistence beyond it and discharge time cannot be judged");
   }
+  if (!s.baseline_spo2) {
+    missing.push_back("pre-dose SpO2");
+    r.Missing("patient.session_report.baseline.spo2_percent", "Baseline SpO2",
+              "a fall in SpO2 from before the dose cannot be judged");
+  }
+  if (!s.baseline_heart_rate) {
+    missing.push_back("pre-dose heart rate");
+    r.Missing("patient.session_report.baseline.heart_rate_bpm", "Baseline heart rate",
+              "a change in heart rate from before the dose cannot be judged");
+  }
+  if (!s.symptoms_assessed) {
+    missing.push_back("whether symptoms were assessed");
+    r.Missing("patient.session_report.symptoms_retrieval", "Symptoms assessed",
+              "no symptom is listed and the report does not say symptoms were checked "
+              "(symptoms_retrieval RETRIEVED): warning symptoms cannot be excluded");
+  }
+  if (s.product == cds::v1::KETAMINE_PRODUCT_IV_RACEMIC_KETAMINE && !s.infusion_minutes) {
+    missing.push_back("infusion length");
+    r.Missing("patient.session_report.infusion_minutes", "Infusion length",
+              "readings during the infusion cannot be told apart");
+  }
   if (!s.baseline_systolic || !s.baseline_diastolic) {
     missing.push_back("pre-dose blood pressure");
     if (!s.baseline_systolic) {
@@ -537,6 +1025,7 @@ void DataIncomplete(const RuleContext& c, RuleRecord& r) {
       {VitalSign::kSpo2, "SpO2", "respiratory depression cannot be excluded"},
       {VitalSign::kRespiratoryRate, "respiratory rate",
        "respiratory depression cannot be excluded"},
+      {VitalSign::kHeartRate, "heart rate", "bradycardia and tachycardia cannot be excluded"},
   };
   for (const Needed& n : kNeeded) {
     if (Highest(s, n.sign) == nullptr) {
@@ -558,8 +1047,9 @@ void DataIncomplete(const RuleContext& c, RuleRecord& r) {
   }
   if (missing.empty()) {
     r.Outcome(CRITERION_OUTCOME_NOT_MET,
-              "Time since dose, pre-dose and post-dose blood pressure, SpO2 and respiratory rate "
-              "are all recorded.");
+              "Time since dose, pre-dose blood pressure, SpO2 and heart rate, post-dose blood "
+              "pressure, SpO2, respiratory rate and heart rate, and the symptom check are all "
+              "recorded.");
     return;
   }
   std::string list;
@@ -576,18 +1066,27 @@ struct NamedPredicate {
 };
 
 constexpr std::array kPredicates = {
-    NamedPredicate{"bp.severe_with_warning_symptoms", &SevereBpWithWarningSymptoms},
+    NamedPredicate{"bp.hypertensive_crisis_symptoms", &HypertensiveCrisisSymptoms},
     NamedPredicate{"bp.severe", &SevereBp},
     NamedPredicate{"bp.rise_over_baseline", &BpRiseOverBaseline},
+    NamedPredicate{"bp.pre_dose", &PreDoseBp},
     NamedPredicate{"respiratory.spo2_low", &Spo2Low},
+    NamedPredicate{"respiratory.spo2_fall_or_floor", &Spo2FallOrFloor},
     NamedPredicate{"respiratory.rate_slow", &RespiratoryRateSlow},
+    NamedPredicate{"respiratory.rate_floor", &RespiratoryRateFloor},
     NamedPredicate{"respiratory.signs_reported", &RespiratorySignsReported},
     NamedPredicate{"neuro.seizure", &Seizure},
     NamedPredicate{"neuro.loss_of_consciousness", &LossOfConsciousness},
-    NamedPredicate{"symptom.warning_without_severe_bp", &WarningWithoutSevereBp},
+    NamedPredicate{"cardiac.heart_rate", &HeartRate},
+    NamedPredicate{"cardiac.hypotension", &Hypotension},
+    NamedPredicate{"sedation.severe", &SevereSedation},
+    NamedPredicate{"mood.suicidality", &Suicidality},
+    NamedPredicate{"symptom.warning_without_bp_rise", &WarningWithoutBpRise},
     NamedPredicate{"effects.persisting_beyond_window", &PersistingBeyondWindow},
+    NamedPredicate{"iv.bp_during_infusion", &BpDuringInfusion},
     NamedPredicate{"course.liver", &Liver},
     NamedPredicate{"course.urinary", &Urinary},
+    NamedPredicate{"medication.co_medication", &CoMedication},
     NamedPredicate{"symptom.unrecognised", &Unrecognised},
     NamedPredicate{"symptom.other_recognised", &OtherRecognised},
     NamedPredicate{"effects.expected", &ExpectedEffects},

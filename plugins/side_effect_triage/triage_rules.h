@@ -17,6 +17,7 @@ namespace cds::triage {
 struct RuleContext {
   const SessionObservations& session;
   const TriageThresholds& thresholds;
+  const TriageKnowledge& knowledge;
 };
 
 using RulePredicate = void (*)(const RuleContext& context, RuleRecord& record);

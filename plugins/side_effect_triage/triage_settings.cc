@@ -24,9 +24,49 @@ TriageSettings::TriageSettings(const TriageKnowledge& knowledge, const nlohmann:
   t.persistent_effect_minutes = static_cast<int>(values_.Integer("persistent_effect_minutes"));
   t.discharge_bp_systolic_margin_mmhg = values_.Number("discharge_bp_systolic_margin_mmhg");
   t.discharge_bp_diastolic_margin_mmhg = values_.Number("discharge_bp_diastolic_margin_mmhg");
+  t.pre_dose_caution_systolic_mmhg = values_.Number("pre_dose_caution_systolic_mmhg");
+  t.pre_dose_caution_diastolic_mmhg = values_.Number("pre_dose_caution_diastolic_mmhg");
+  t.spo2_floor_percent = values_.Number("spo2_floor_percent");
+  t.spo2_fall_percent = values_.Number("spo2_fall_percent");
+  t.respiratory_rate_floor_per_min = values_.Number("respiratory_rate_floor_per_min");
+  t.heart_rate_low_bpm = values_.Number("heart_rate_low_bpm");
+  t.heart_rate_high_bpm = values_.Number("heart_rate_high_bpm");
+  t.hypotension_systolic_mmhg = values_.Number("hypotension_systolic_mmhg");
+  t.bp_fall_systolic_percent = values_.Number("bp_fall_systolic_percent");
+  auto integer = [&](const char* name) { return static_cast<int>(values_.Integer(name)); };
+  t.sedation_severe_moaas_max = integer("sedation_severe_moaas_max");
+  t.sedation_severe_rass_max = integer("sedation_severe_rass_max");
+  t.sedation_unrousable_moaas_max = integer("sedation_unrousable_moaas_max");
+  t.sedation_unrousable_rass_max = integer("sedation_unrousable_rass_max");
+  t.dissociation_cadss_resolved_max = integer("dissociation_cadss_resolved_max");
+  t.discharge_minimum_minutes_child_pugh_b = integer("discharge_minimum_minutes_child_pugh_b");
+  t.discharge_vitals_max_age_minutes = integer("discharge_vitals_max_age_minutes");
+  t.discharge_bp_ceiling_systolic_mmhg = values_.Number("discharge_bp_ceiling_systolic_mmhg");
+  t.discharge_bp_ceiling_diastolic_mmhg = values_.Number("discharge_bp_ceiling_diastolic_mmhg");
+  t.infusion_bp_systolic_mmhg = values_.Number("infusion_bp_systolic_mmhg");
+  t.infusion_bp_diastolic_mmhg = values_.Number("infusion_bp_diastolic_mmhg");
   for (const LabTest& test : knowledge.lab_tests) {
     t.lab_upper_limits.push_back(values_.Number(test.limit_setting));
   }
+  // Settings that only make sense in one order; a site could otherwise switch a rule off.
+  auto require = [](bool ok, const char* message) {
+    if (!ok) throw cds::sdk::SettingsError(std::string("invalid settings: ") + message);
+  };
+  require(t.discharge_minimum_minutes_child_pugh_b >= t.discharge_minimum_minutes,
+          "discharge_minimum_minutes_child_pugh_b must not be below discharge_minimum_minutes");
+  require(t.spo2_low_percent <= t.spo2_floor_percent,
+          "spo2_low_percent must not be above spo2_floor_percent");
+  require(t.respiratory_rate_slow_per_min <= t.respiratory_rate_floor_per_min,
+          "respiratory_rate_slow_per_min must not be above respiratory_rate_floor_per_min");
+  require(t.sedation_unrousable_moaas_max < t.sedation_severe_moaas_max,
+          "sedation_unrousable_moaas_max must be below sedation_severe_moaas_max");
+  require(t.sedation_unrousable_rass_max < t.sedation_severe_rass_max,
+          "sedation_unrousable_rass_max must be below sedation_severe_rass_max");
+  require(t.discharge_bp_ceiling_systolic_mmhg <= t.bp_severe_systolic_mmhg &&
+              t.discharge_bp_ceiling_diastolic_mmhg <= t.bp_severe_diastolic_mmhg,
+          "the discharge blood-pressure ceiling must not be above the severe category");
+  require(t.heart_rate_low_bpm < t.heart_rate_high_bpm,
+          "heart_rate_low_bpm must be below heart_rate_high_bpm");
   // A "near baseline" margin as wide as the rise that calls for extended monitoring would let a
   // patient be discharged with the very rise the triage flags.
   if (t.discharge_bp_systolic_margin_mmhg >= t.bp_rise_systolic_mmhg) {

@@ -26,6 +26,26 @@ struct TriageThresholds {
   int persistent_effect_minutes = 0;
   double discharge_bp_systolic_margin_mmhg = 0;
   double discharge_bp_diastolic_margin_mmhg = 0;
+  double pre_dose_caution_systolic_mmhg = 0;
+  double pre_dose_caution_diastolic_mmhg = 0;
+  double spo2_floor_percent = 0;
+  double spo2_fall_percent = 0;
+  double respiratory_rate_floor_per_min = 0;
+  double heart_rate_low_bpm = 0;
+  double heart_rate_high_bpm = 0;
+  double hypotension_systolic_mmhg = 0;
+  double bp_fall_systolic_percent = 0;
+  int sedation_severe_moaas_max = 0;
+  int sedation_severe_rass_max = 0;
+  int sedation_unrousable_moaas_max = 0;
+  int sedation_unrousable_rass_max = 0;
+  int dissociation_cadss_resolved_max = 0;
+  int discharge_minimum_minutes_child_pugh_b = 0;
+  int discharge_vitals_max_age_minutes = 0;
+  double discharge_bp_ceiling_systolic_mmhg = 0;
+  double discharge_bp_ceiling_diastolic_mmhg = 0;
+  double infusion_bp_systolic_mmhg = 0;
+  double infusion_bp_diastolic_mmhg = 0;
   // Upper limits of normal, parallel to TriageKnowledge::lab_tests, in each test's first unit.
   std::vector<double> lab_upper_limits;
 };

@@ -18,16 +18,84 @@ SevereBloodPressure FindSevereBloodPressure(const SessionObservations& session,
   for (const VitalReading& r : session.readings) {
     any_systolic = any_systolic || r.systolic.has_value();
     any_diastolic = any_diastolic || r.diastolic.has_value();
-    // Strictly above: the escalation table says "> 180/110" (S42), so 180/110 itself does not fire.
-    const double excess = std::max(r.systolic ? *r.systolic - t.bp_severe_systolic_mmhg : 0.0,
-                                   r.diastolic ? *r.diastolic - t.bp_severe_diastolic_mmhg : 0.0);
-    if (excess > 0 && excess > worst_excess) {
+    // At or above: the label's category is ">= 180 / >= 110", so 180/110 itself fires.
+    constexpr double kNotMeasured = -1e9;
+    const double excess =
+        std::max(r.systolic ? *r.systolic - t.bp_severe_systolic_mmhg : kNotMeasured,
+                 r.diastolic ? *r.diastolic - t.bp_severe_diastolic_mmhg : kNotMeasured);
+    if (excess >= -kComparisonTolerance && (result.reading == nullptr || excess > worst_excess)) {
       worst_excess = excess;
       result.reading = &r;
     }
   }
   result.unknown = result.reading == nullptr && !(any_systolic && any_diastolic);
   return result;
+}
+
+BloodPressureRise FindBloodPressureRise(const SessionObservations& session) {
+  BloodPressureRise result;
+  double largest = 0;
+  bool any_pair = false;
+  for (const VitalReading& r : session.readings) {
+    any_pair = any_pair || (r.systolic && r.diastolic);
+    const double systolic_rise =
+        r.systolic && session.baseline_systolic ? *r.systolic - *session.baseline_systolic : 0;
+    const double diastolic_rise =
+        r.diastolic && session.baseline_diastolic ? *r.diastolic - *session.baseline_diastolic : 0;
+    const double rise = std::max(systolic_rise, diastolic_rise);
+    if (rise > kComparisonTolerance && rise > largest) {
+      largest = rise;
+      result.reading = &r;
+    }
+  }
+  result.unknown = result.reading == nullptr &&
+                   (!session.baseline_systolic || !session.baseline_diastolic || !any_pair);
+  return result;
+}
+
+SedationDepth DepthOf(const SedationReading& r, const TriageThresholds& t) {
+  if (r.scale == cds::v1::SEDATION_SCALE_MOAA_S) {
+    if (r.score <= t.sedation_unrousable_moaas_max) return SedationDepth::kUnrousable;
+    if (r.score <= t.sedation_severe_moaas_max) return SedationDepth::kSevere;
+    return r.score < 5 ? SedationDepth::kSedated : SedationDepth::kAwake;
+  }
+  if (r.score <= t.sedation_unrousable_rass_max) return SedationDepth::kUnrousable;
+  if (r.score <= t.sedation_severe_rass_max) return SedationDepth::kSevere;
+  if (r.score < 0) return SedationDepth::kSedated;
+  return r.score == 0 ? SedationDepth::kAwake : SedationDepth::kAgitated;
+}
+
+std::string DescribeSedation(const SedationReading& r) {
+  std::string out = Concat({r.scale == cds::v1::SEDATION_SCALE_MOAA_S ? "MOAA/S " : "RASS ",
+                            r.scale == cds::v1::SEDATION_SCALE_RASS && r.score > 0 ? "+" : "",
+                            r.score});
+  r.minute ? Append(out, {" at ", *r.minute, " min"}) : Append(out, {" at an unrecorded time"});
+  return out;
+}
+
+std::string SedationEvidence(const SessionObservations& session, const TriageThresholds& t) {
+  std::string out;
+  for (const ReportedSymptom& s : session.symptoms) {
+    if (s.definition != nullptr && s.definition->indicates_sedation && s.present()) {
+      Append(out, {out.empty() ? "" : ", ", SymptomName(s), " still present"});
+    }
+  }
+  for (const SedationReading& r : session.sedation) {
+    const SedationDepth depth = DepthOf(r, t);
+    if (depth == SedationDepth::kAwake || depth == SedationDepth::kAgitated) continue;
+    Append(out, {out.empty() ? "" : ", ", DescribeSedation(r)});
+  }
+  return out;
+}
+
+std::string CirculationRedFlag(const SessionObservations& session) {
+  std::string out;
+  for (const ReportedSymptom& s : session.symptoms) {
+    if (s.definition != nullptr && s.definition->circulation_red_flag && s.occurred()) {
+      Append(out, {out.empty() ? "" : ", ", SymptomName(s)});
+    }
+  }
+  return out;
 }
 
 namespace {
@@ -144,7 +212,14 @@ std::string DescribeSymptom(const ReportedSymptom& symptom) {
   if (s.has_onset_minutes_after_dose()) {
     Append(out, {", onset ", s.onset_minutes_after_dose(), " min"});
   }
-  out += s.resolved() ? ", resolved" : ", still present";
+  if (s.status() == cds::v1::SYMPTOM_STATUS_ABSENT) {
+    out += ", looked for and absent";
+  } else {
+    out += symptom.present() ? ", still present" : ", resolved";
+  }
+  if (s.has_assessed_minutes_after_dose()) {
+    Append(out, {" (assessed at ", s.assessed_minutes_after_dose(), " min)"});
+  }
   return out;
 }
 

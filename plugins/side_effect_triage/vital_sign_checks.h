@@ -17,13 +17,32 @@ namespace cds::triage {
 inline constexpr double kComparisonTolerance = 1e-9;
 
 struct SevereBloodPressure {
-  // The reading furthest above the threshold, or null.
+  // The reading furthest at or above the threshold (the label counts >= 180 / >= 110), or null.
   const VitalReading* reading = nullptr;
   // No reading above the threshold, but systolic or diastolic was never measured.
   bool unknown = false;
 };
 SevereBloodPressure FindSevereBloodPressure(const SessionObservations& session,
                                             const TriageThresholds& t);
+
+struct BloodPressureRise {
+  // The post-dose reading with the largest rise over the pre-dose value (> 0 mmHg), or null.
+  const VitalReading* reading = nullptr;
+  // No rise found, but the baseline or every post-dose pressure is missing: a rise cannot be
+  // excluded.
+  bool unknown = false;
+};
+BloodPressureRise FindBloodPressureRise(const SessionObservations& session);
+
+SedationDepth DepthOf(const SedationReading& reading, const TriageThresholds& t);
+// "MOAA/S 3 at 60 min".
+std::string DescribeSedation(const SedationReading& reading);
+// What shows the patient is (or was) sedated: a present sedation symptom, or an assessment below
+// awake. Empty when nothing does.
+std::string SedationEvidence(const SessionObservations& session, const TriageThresholds& t);
+// The name of an occurred symptom that makes a circulation finding an emergency (syncope, chest
+// pain), or empty.
+std::string CirculationRedFlag(const SessionObservations& session);
 
 // The reading with the lowest (or, for Highest, highest) value of `sign`, or null.
 const VitalReading* Lowest(const SessionObservations& session, VitalSign sign);

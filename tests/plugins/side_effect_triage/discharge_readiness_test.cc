@@ -50,7 +50,7 @@ TEST(DischargeReadiness, LongerMinimumObservationSettingMovesTheEarliestTime) {
 
 TEST(DischargeReadiness, UnresolvedDissociationBlocksDischarge) {
   const cds::v1::Card card = Triage(SessionRequest::Calm().CdsdSymptom("dissociation"));
-  EXPECT_EQ(OutcomeOf(card, "discharge.sedation_dissociation_resolved"), CRITERION_OUTCOME_NOT_MET);
+  EXPECT_EQ(OutcomeOf(card, "discharge.dissociation_assessed"), CRITERION_OUTCOME_NOT_MET);
   EXPECT_EQ(card.triage().discharge().status(), DISCHARGE_STATUS_NOT_READY);
   EXPECT_EQ(card.triage().level(), cds::v1::TRIAGE_LEVEL_ROUTINE)
       << "an expected effect, not an escalation";
@@ -67,17 +67,19 @@ TEST(DischargeReadiness, UnresolvedNauseaDoesNotBlockDischarge) {
 }
 
 TEST(DischargeReadiness, BloodPressureOutsideTheSiteMarginBlocksDischarge) {
-  // Baseline 124/78; latest 145/84 is 21 mmHg above, outside the default 20 mmHg margin.
+  // Baseline 124/78; latest 145/84 is 21 mmHg above, outside the default 20 mmHg margin, even
+  // though it is falling.
   const cds::v1::Card card = Triage(SessionRequest::Calm().Vitals(125, 145, 84, 98, 16));
-  EXPECT_EQ(OutcomeOf(card, "discharge.bp_near_baseline"), CRITERION_OUTCOME_NOT_MET);
+  EXPECT_EQ(OutcomeOf(card, "discharge.bp_safe"), CRITERION_OUTCOME_NOT_MET);
   EXPECT_EQ(card.triage().discharge().status(), DISCHARGE_STATUS_NOT_READY);
-  EXPECT_NE(CriterionOf(card, "discharge.bp_near_baseline").description().find("site setting"),
+  EXPECT_NE(CriterionOf(card, "discharge.bp_safe").description().find("site settings"),
             std::string::npos);
 }
 
-TEST(DischargeReadiness, BloodPressureAtTheSiteMarginIsNearBaseline) {
-  const cds::v1::Card card = Triage(SessionRequest::Calm().Vitals(125, 144, 88, 98, 16));
-  EXPECT_EQ(OutcomeOf(card, "discharge.bp_near_baseline"), CRITERION_OUTCOME_MET);
+TEST(DischargeReadiness, FallingBloodPressureAtTheSiteMarginIsSafe) {
+  const cds::v1::Card card = Triage(
+      SessionRequest::Calm().Vitals(122, 150, 92, 98, 16).Vitals(125, 144, 88, 98, 16));
+  EXPECT_EQ(OutcomeOf(card, "discharge.bp_safe"), CRITERION_OUTCOME_MET);
 }
 
 TEST(DischargeReadiness, LowLatestSpo2BlocksDischarge) {
@@ -110,7 +112,7 @@ TEST(DischargeReadiness, RecognisedButUnexpectedSymptomStillPresentBlocksDischar
 TEST(DischargeReadiness, NoVitalsIsNeverReady) {
   const cds::v1::Card card = Triage(SessionRequest::Calm().NoVitals());
   EXPECT_EQ(OutcomeOf(card, "discharge.breathing_normal"), CRITERION_OUTCOME_UNKNOWN);
-  EXPECT_EQ(OutcomeOf(card, "discharge.bp_near_baseline"), CRITERION_OUTCOME_UNKNOWN);
+  EXPECT_EQ(OutcomeOf(card, "discharge.bp_safe"), CRITERION_OUTCOME_UNKNOWN);
   EXPECT_EQ(card.triage().discharge().status(), DISCHARGE_STATUS_UNKNOWN);
 }
 
@@ -125,7 +127,7 @@ TEST(DischargeReadiness, MissingTimeSinceDoseIsUnknownAndHasNoAbsoluteTime) {
 TEST(DischargeReadiness, ReadingsWithoutTimesCannotShowTheLatestValues) {
   const cds::v1::Card card =
       Triage(SessionRequest::Calm().NoVitals().Vitals(std::nullopt, 128, 80, 98, 16));
-  EXPECT_EQ(OutcomeOf(card, "discharge.bp_near_baseline"), CRITERION_OUTCOME_UNKNOWN);
+  EXPECT_EQ(OutcomeOf(card, "discharge.bp_safe"), CRITERION_OUTCOME_UNKNOWN);
   EXPECT_NE(card.triage().discharge().status(), DISCHARGE_STATUS_READY);
 }
 

@@ -31,14 +31,22 @@ class SessionRequest {
     report()->set_dose_mg(56);
   }
 
-  // A complete, unremarkable session at 130 minutes: baseline 124/78, readings at 40 and 120 min
-  // close to it, SpO2 98 %, respiratory rate 16, no symptoms.
+  // A complete, unremarkable session at 130 minutes: baseline 124/78 (SpO2 98 %, heart rate 72),
+  // readings at 40 and 120 min close to it (SpO2 98 %, respiratory rate 16, heart rate 72-76),
+  // symptoms checked and none found, medication list retrieved and empty, and at 120 min an
+  // awake sedation assessment (MOAA/S 5), no dissociation (CADSS 0) and every readiness-to-leave
+  // check YES.
   static SessionRequest Calm() {
     SessionRequest r;
     r.MinutesSinceDose(130)
         .Baseline(124, 78)
-        .Vitals(40, 138, 84, 98, 16)
-        .Vitals(120, 128, 80, 98, 16);
+        .Vitals(40, 138, 84, 98, 16, 76)
+        .Vitals(120, 128, 80, 98, 16, 72)
+        .SymptomsChecked()
+        .MedicationsRetrieved()
+        .Sedation(120, cds::v1::SEDATION_SCALE_MOAA_S, 5)
+        .Cadss(120, 0)
+        .Readiness(120);
     return r;
   }
 
@@ -50,9 +58,107 @@ class SessionRequest {
     report()->clear_minutes_since_dose();
     return *this;
   }
-  SessionRequest& Baseline(double systolic, double diastolic) {
-    report()->mutable_baseline()->set_systolic_mmhg(systolic);
-    report()->mutable_baseline()->set_diastolic_mmhg(diastolic);
+  SessionRequest& Baseline(double systolic, double diastolic, std::optional<double> spo2 = 98,
+                           std::optional<double> heart_rate = 72) {
+    cds::v1::VitalSigns* b = report()->mutable_baseline();
+    b->set_systolic_mmhg(systolic);
+    b->set_diastolic_mmhg(diastolic);
+    spo2 ? b->set_spo2_percent(*spo2) : b->clear_spo2_percent();
+    heart_rate ? b->set_heart_rate_bpm(*heart_rate) : b->clear_heart_rate_bpm();
+    return *this;
+  }
+  SessionRequest& SymptomsChecked() {
+    report()->set_symptoms_retrieval(cds::v1::RETRIEVAL_RETRIEVED);
+    return *this;
+  }
+  SessionRequest& SymptomsNotStated() {
+    report()->set_symptoms_retrieval(cds::v1::RETRIEVAL_UNSPECIFIED);
+    return *this;
+  }
+  SessionRequest& MedicationsRetrieved() {
+    input_.mutable_patient()->mutable_retrieval()->set_medications(cds::v1::RETRIEVAL_RETRIEVED);
+    return *this;
+  }
+  SessionRequest& MedicationsNotRetrieved() {
+    input_.mutable_patient()->mutable_retrieval()->set_medications(
+        cds::v1::RETRIEVAL_NOT_RETRIEVED);
+    return *this;
+  }
+  SessionRequest& Medication(std::string_view rxnorm,
+                             cds::v1::MedicationStatus status = cds::v1::MEDICATION_STATUS_ACTIVE) {
+    cds::v1::MedicationStatement* m = input_.mutable_patient()->add_medications();
+    cds::v1::Coding* c = m->mutable_medication()->add_coding();
+    c->set_system(std::string(cds::sdk::systems::kRxNorm));
+    c->set_code(std::string(rxnorm));
+    m->set_status(status);
+    return *this;
+  }
+  SessionRequest& NoSedationAssessments() {
+    report()->clear_sedation_assessments();
+    return *this;
+  }
+  SessionRequest& Sedation(std::optional<int> minute, cds::v1::SedationScale scale, int score) {
+    cds::v1::SedationAssessment* a = report()->add_sedation_assessments();
+    if (minute) a->set_minutes_after_dose(*minute);
+    a->set_scale(scale);
+    a->set_score(score);
+    return *this;
+  }
+  SessionRequest& NoDissociationAssessments() {
+    report()->clear_dissociation_assessments();
+    return *this;
+  }
+  SessionRequest& Cadss(std::optional<int> minute, int score) {
+    cds::v1::DissociationAssessment* a = report()->add_dissociation_assessments();
+    if (minute) a->set_minutes_after_dose(*minute);
+    a->set_measure(cds::v1::DISSOCIATION_MEASURE_CADSS);
+    a->set_score(score);
+    return *this;
+  }
+  SessionRequest& DissociationJudged(int minute, cds::v1::Assessment present) {
+    cds::v1::DissociationAssessment* a = report()->add_dissociation_assessments();
+    a->set_minutes_after_dose(minute);
+    a->set_measure(cds::v1::DISSOCIATION_MEASURE_CLINICIAN_JUDGEMENT);
+    a->set_present(present);
+    return *this;
+  }
+  SessionRequest& NoReadiness() {
+    report()->clear_readiness_to_leave();
+    return *this;
+  }
+  SessionRequest& Readiness(std::optional<int> minute,
+                            cds::v1::Assessment walks = cds::v1::ASSESSMENT_YES,
+                            cds::v1::Assessment oriented = cds::v1::ASSESSMENT_YES,
+                            cds::v1::Assessment escort = cds::v1::ASSESSMENT_YES) {
+    cds::v1::ReadinessToLeave* r = report()->mutable_readiness_to_leave();
+    minute ? r->set_minutes_after_dose(*minute) : r->clear_minutes_after_dose();
+    r->set_walks_unaided(walks);
+    r->set_oriented(oriented);
+    r->set_escort_or_transport_arranged(escort);
+    return *this;
+  }
+  SessionRequest& Review(std::string_view rule_id, std::optional<int> minute) {
+    cds::v1::EscalationReview* r = report()->add_escalation_reviews();
+    r->set_rule_id(std::string(rule_id));
+    if (minute) r->set_minutes_after_dose(*minute);
+    return *this;
+  }
+  SessionRequest& ChildPugh(cds::v1::ChildPughClass value) {
+    input_.mutable_patient()->set_child_pugh_class(value);
+    return *this;
+  }
+  SessionRequest& IvInfusion(std::optional<int> infusion_minutes) {
+    report()->set_product(cds::v1::KETAMINE_PRODUCT_IV_RACEMIC_KETAMINE);
+    infusion_minutes ? report()->set_infusion_minutes(*infusion_minutes)
+                     : report()->clear_infusion_minutes();
+    return *this;
+  }
+  // Sets the SymptomStatus of the most recently added symptom.
+  SessionRequest& LastSymptomStatus(cds::v1::SymptomStatus status,
+                                    std::optional<int> assessed_minute = std::nullopt) {
+    cds::v1::Symptom* s = report()->mutable_symptoms(report()->symptoms_size() - 1);
+    s->set_status(status);
+    if (assessed_minute) s->set_assessed_minutes_after_dose(*assessed_minute);
     return *this;
   }
   SessionRequest& NoBaseline() {
@@ -65,13 +171,15 @@ class SessionRequest {
   }
   SessionRequest& Vitals(std::optional<int> minute, std::optional<double> systolic,
                          std::optional<double> diastolic, std::optional<double> spo2,
-                         std::optional<double> respiratory_rate) {
+                         std::optional<double> respiratory_rate,
+                         std::optional<double> heart_rate = 72) {
     cds::v1::VitalSigns* v = report()->add_vitals();
     if (minute) v->set_minutes_after_dose(*minute);
     if (systolic) v->set_systolic_mmhg(*systolic);
     if (diastolic) v->set_diastolic_mmhg(*diastolic);
     if (spo2) v->set_spo2_percent(*spo2);
     if (respiratory_rate) v->set_respiratory_rate(*respiratory_rate);
+    if (heart_rate) v->set_heart_rate_bpm(*heart_rate);
     return *this;
   }
   SessionRequest& Symptom(std::string_view system, std::string_view code,
@@ -167,6 +275,12 @@ inline bool HasMissingInput(const cds::v1::Card& card, std::string_view path) {
     if (m.path() == path) return true;
   }
   return false;
+}
+
+inline cds::v1::TriageLevel LevelOf(const cds::v1::Card& card) { return card.triage().level(); }
+
+inline cds::v1::DischargeStatus DischargeOf(const cds::v1::Card& card) {
+  return card.triage().discharge().status();
 }
 
 inline bool HasAction(const cds::v1::Card& card, std::string_view fragment) {

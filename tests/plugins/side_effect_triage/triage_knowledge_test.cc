@@ -140,5 +140,27 @@ TEST(TriageSettings, RenderFillsSettingValuesAndRefusesUnknownNames) {
   EXPECT_THROW(settings.Render("{no_such_setting}"), std::logic_error);
 }
 
+TEST(TriageKnowledge, CitesNoMirrorOrSeedDocument) {
+  for (const cds::v1::Citation& c : EmbeddedKnowledge().citations) {
+    for (std::string_view banned : {"S2", "S3", "S4", "S8", "S13b", "S15", "SEED000", "SEED002"}) {
+      EXPECT_NE(c.id(), banned) << "mirror copies and seed documents are not citable";
+    }
+    EXPECT_FALSE(c.edition().empty()) << c.id();
+  }
+}
+
+TEST(TriageKnowledge, SaysWhereItIsStricterThanTheLabel) {
+  EXPECT_FALSE(EmbeddedKnowledge().card.stricter_than_label.empty());
+}
+
+TEST(TriageSettings, SettingsThatWouldSwitchARuleOffAreRefused) {
+  for (const char* bad : {R"({"discharge_minimum_minutes_child_pugh_b": 120, "discharge_minimum_minutes": 150})",
+                          R"({"spo2_low_percent": 95})",
+                          R"({"respiratory_rate_slow_per_min": 13})",
+                          R"({"discharge_bp_ceiling_systolic_mmhg": 175, "bp_severe_systolic_mmhg": 170})"}) {
+    EXPECT_THROW(SideEffectTriage(nlohmann::json::parse(bad)), cds::sdk::SettingsError) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace cds::triage::testing

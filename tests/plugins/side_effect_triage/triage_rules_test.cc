@@ -84,28 +84,28 @@ TEST(TriageRules, MissingBaselineMakesTheRiseUnknownAndListsIt) {
 
 // --- Severe blood pressure ----------------------------------------------------------------------
 
-TEST(TriageRules, BloodPressureOfExactly180Over110IsNotSevere) {
+TEST(TriageRules, BloodPressureOf179Over109IsNotSevere) {
   const cds::v1::Card card =
-      Triage(SessionRequest::Calm().Baseline(150, 95).Vitals(40, 180, 110, 98, 16));
+      Triage(SessionRequest::Calm().Baseline(140, 90).Vitals(40, 179, 109, 98, 16));
   EXPECT_EQ(OutcomeOf(card, "bp.severe"), CRITERION_OUTCOME_NOT_MET);
   EXPECT_EQ(FindingCount(card, "bp.severe"), 0);
 }
 
-TEST(TriageRules, BloodPressureOf181Over110IsUrgent) {
+TEST(TriageRules, SystolicOfExactly180IsSevereAsTheLabelCountsIt) {
   const cds::v1::Card card =
-      Triage(SessionRequest::Calm().Baseline(150, 95).Vitals(40, 181, 110, 98, 16));
+      Triage(SessionRequest::Calm().Baseline(140, 90).Vitals(40, 180, 100, 98, 16));
   EXPECT_EQ(OutcomeOf(card, "bp.severe"), CRITERION_OUTCOME_MET);
   EXPECT_EQ(card.triage().level(), cds::v1::TRIAGE_LEVEL_URGENT);
   EXPECT_EQ(card.indicator(), cds::v1::INDICATOR_WARNING);
   const cds::v1::TriageFinding* f = FindingOf(card, "bp.severe");
   ASSERT_NE(f, nullptr);
-  EXPECT_NE(f->observed().find("181/110"), std::string::npos) << f->observed();
-  EXPECT_NE(f->threshold().find("> 180"), std::string::npos) << f->threshold();
+  EXPECT_NE(f->observed().find("180/100"), std::string::npos) << f->observed();
+  EXPECT_NE(f->threshold().find(">= 180"), std::string::npos) << f->threshold();
 }
 
-TEST(TriageRules, DiastolicAbove110AloneIsUrgent) {
+TEST(TriageRules, DiastolicOfExactly110AloneIsSevere) {
   const cds::v1::Card card =
-      Triage(SessionRequest::Calm().Baseline(150, 95).Vitals(40, 170, 111, 98, 16));
+      Triage(SessionRequest::Calm().Baseline(140, 90).Vitals(40, 170, 110, 98, 16));
   EXPECT_EQ(OutcomeOf(card, "bp.severe"), CRITERION_OUTCOME_MET);
   EXPECT_EQ(card.triage().level(), cds::v1::TRIAGE_LEVEL_URGENT);
 }
@@ -120,8 +120,8 @@ TEST(TriageRules, SevereBloodPressureSaysItsRuleComesFromGeneralHypertensionGuid
 TEST(TriageRules, SevereBloodPressureWithChestPainIsAnEmergency) {
   const cds::v1::Card card =
       Triage(SessionRequest::Calm().Vitals(40, 186, 112, 97, 16).SnomedSymptom(kSnomedChestPain));
-  EXPECT_EQ(OutcomeOf(card, "bp.severe_with_warning_symptoms"), CRITERION_OUTCOME_MET);
-  EXPECT_EQ(OutcomeOf(card, "symptom.warning_without_severe_bp"), CRITERION_OUTCOME_NOT_APPLICABLE);
+  EXPECT_EQ(OutcomeOf(card, "bp.hypertensive_crisis_symptoms"), CRITERION_OUTCOME_MET);
+  EXPECT_EQ(OutcomeOf(card, "symptom.warning_without_bp_rise"), CRITERION_OUTCOME_NOT_APPLICABLE);
   EXPECT_EQ(card.triage().level(), cds::v1::TRIAGE_LEVEL_EMERGENCY);
   EXPECT_EQ(card.indicator(), cds::v1::INDICATOR_CRITICAL);
   EXPECT_TRUE(HasAction(card, "never replaces"));
@@ -141,7 +141,7 @@ TEST(TriageRules, SevereBloodPressureWithMildHeadacheIsUrgentNotEmergency) {
   const cds::v1::Card card = Triage(SessionRequest::Calm()
                                         .Vitals(40, 185, 100, 97, 16)
                                         .SnomedSymptom(kSnomedHeadache, cds::v1::SEVERITY_MILD));
-  EXPECT_EQ(OutcomeOf(card, "bp.severe_with_warning_symptoms"), CRITERION_OUTCOME_NOT_MET);
+  EXPECT_EQ(OutcomeOf(card, "bp.hypertensive_crisis_symptoms"), CRITERION_OUTCOME_NOT_MET);
   EXPECT_EQ(OutcomeOf(card, "symptom.other_recognised"), CRITERION_OUTCOME_MET);
   EXPECT_EQ(card.triage().level(), cds::v1::TRIAGE_LEVEL_URGENT);
 }
@@ -153,25 +153,78 @@ TEST(TriageRules, HeadacheOfUnrecordedSeverityCountsAsSevere) {
                  .SnomedSymptom(kSnomedHeadache, cds::v1::SEVERITY_UNSPECIFIED));
   EXPECT_EQ(card.triage().level(), cds::v1::TRIAGE_LEVEL_EMERGENCY);
   EXPECT_NE(
-      CriterionOf(card, "bp.severe_with_warning_symptoms").explanation().find("counts as severe"),
+      CriterionOf(card, "bp.hypertensive_crisis_symptoms").explanation().find("counts as severe"),
       std::string::npos);
 }
 
-TEST(TriageRules, ChestPainWithNormalBloodPressureNeedsUrgentReview) {
-  const cds::v1::Card card = Triage(SessionRequest::Calm().SnomedSymptom(kSnomedChestPain));
-  EXPECT_EQ(OutcomeOf(card, "bp.severe_with_warning_symptoms"), CRITERION_OUTCOME_NOT_MET);
-  EXPECT_EQ(OutcomeOf(card, "symptom.warning_without_severe_bp"), CRITERION_OUTCOME_MET);
+TEST(TriageRules, ChestPainWithoutAnyPostDoseRiseNeedsUrgentReview) {
+  const cds::v1::Card card = Triage(SessionRequest::Calm()
+                                        .NoVitals()
+                                        .Vitals(40, 124, 78, 98, 16)
+                                        .Vitals(120, 120, 76, 98, 16)
+                                        .SnomedSymptom(kSnomedChestPain));
+  EXPECT_EQ(OutcomeOf(card, "bp.hypertensive_crisis_symptoms"), CRITERION_OUTCOME_NOT_MET);
+  EXPECT_EQ(OutcomeOf(card, "symptom.warning_without_bp_rise"), CRITERION_OUTCOME_MET);
   EXPECT_EQ(card.triage().level(), cds::v1::TRIAGE_LEVEL_URGENT);
+}
+
+TEST(TriageRules, ChestPainWithAOneMillimetrePostDoseRiseIsAnEmergency) {
+  const cds::v1::Card card = Triage(SessionRequest::Calm()
+                                        .NoVitals()
+                                        .Vitals(40, 125, 78, 98, 16)
+                                        .Vitals(120, 120, 76, 98, 16)
+                                        .SnomedSymptom(kSnomedChestPain));
+  EXPECT_EQ(OutcomeOf(card, "bp.hypertensive_crisis_symptoms"), CRITERION_OUTCOME_MET);
+  EXPECT_EQ(card.triage().level(), cds::v1::TRIAGE_LEVEL_EMERGENCY);
+}
+
+TEST(TriageRules, CrisisSymptomsAfterALargeRiseBelowTheSevereCategoryAreAnEmergency) {
+  // The review's case: 176/104 after a rise from 130/80, with a sudden severe headache and a
+  // change in vision: the label sends these to emergency care whatever the value.
+  const cds::v1::Card card = Triage(SessionRequest::Calm()
+                                        .Baseline(130, 80)
+                                        .Vitals(40, 176, 104, 98, 16)
+                                        .CdsdSymptom("severe-headache", cds::v1::SEVERITY_SEVERE)
+                                        .CdsdSymptom("vision-change"));
+  EXPECT_EQ(OutcomeOf(card, "bp.severe"), CRITERION_OUTCOME_NOT_MET);
+  EXPECT_EQ(OutcomeOf(card, "bp.hypertensive_crisis_symptoms"), CRITERION_OUTCOME_MET);
+  EXPECT_EQ(card.triage().level(), cds::v1::TRIAGE_LEVEL_EMERGENCY);
+  EXPECT_TRUE(HasAction(card, "immediately for emergency care"));
+}
+
+TEST(TriageRules, EveryEncephalopathySymptomWithARiseIsAnEmergency) {
+  for (std::string_view code : {"chest-pain", "shortness-of-breath", "severe-headache",
+                                "vision-change", "diminished-consciousness",
+                                "neurological-deficit"}) {
+    const cds::v1::Card card = Triage(SessionRequest::Calm().CdsdSymptom(code));
+    EXPECT_EQ(LevelOf(card), cds::v1::TRIAGE_LEVEL_EMERGENCY) << code;
+  }
 }
 
 TEST(TriageRules, WarningSymptomWithoutBloodPressureCannotExcludeAnEmergency) {
   const cds::v1::Card card =
       Triage(SessionRequest::Calm().NoVitals().SnomedSymptom(kSnomedChestPain));
-  EXPECT_EQ(OutcomeOf(card, "bp.severe_with_warning_symptoms"), CRITERION_OUTCOME_UNKNOWN);
+  EXPECT_EQ(OutcomeOf(card, "bp.hypertensive_crisis_symptoms"), CRITERION_OUTCOME_MET);
   EXPECT_EQ(OutcomeOf(card, "bp.severe"), CRITERION_OUTCOME_UNKNOWN);
-  EXPECT_EQ(OutcomeOf(card, "symptom.warning_without_severe_bp"), CRITERION_OUTCOME_MET);
-  EXPECT_EQ(card.triage().level(), cds::v1::TRIAGE_LEVEL_URGENT);
+  EXPECT_EQ(OutcomeOf(card, "symptom.warning_without_bp_rise"), CRITERION_OUTCOME_NOT_APPLICABLE);
+  EXPECT_EQ(card.triage().level(), cds::v1::TRIAGE_LEVEL_EMERGENCY);
   EXPECT_TRUE(HasMissingInput(card, "patient.session_report.vitals"));
+}
+
+TEST(TriageRules, WarningSymptomWithoutBaselineCannotExcludeARise) {
+  const cds::v1::Card card =
+      Triage(SessionRequest::Calm().NoBaseline().SnomedSymptom(kSnomedChestPain));
+  EXPECT_EQ(card.triage().level(), cds::v1::TRIAGE_LEVEL_EMERGENCY);
+  EXPECT_TRUE(HasMissingInput(card, "patient.session_report.baseline.systolic_mmhg"));
+}
+
+TEST(TriageRules, WarningSymptomRecordedAbsentIsNotAFinding) {
+  const cds::v1::Card card = Triage(SessionRequest::Calm()
+                                        .SnomedSymptom(kSnomedChestPain)
+                                        .LastSymptomStatus(cds::v1::SYMPTOM_STATUS_ABSENT, 120));
+  EXPECT_EQ(OutcomeOf(card, "bp.hypertensive_crisis_symptoms"), CRITERION_OUTCOME_NOT_MET);
+  EXPECT_EQ(LevelOf(card), cds::v1::TRIAGE_LEVEL_ROUTINE);
+  EXPECT_EQ(DischargeOf(card), cds::v1::DISCHARGE_STATUS_READY);
 }
 
 TEST(TriageRules, SevereBloodPressureIsUnknownWhenDiastolicWasNeverMeasured) {
@@ -201,7 +254,7 @@ TEST(TriageRules, Spo2BelowTheThresholdIsAnEmergency) {
 
 TEST(TriageRules, Spo2ThresholdFollowsTheSetting) {
   const SessionRequest request = SessionRequest::Calm().Vitals(60, 130, 80, 91, 16);
-  EXPECT_EQ(Triage(request).triage().level(), cds::v1::TRIAGE_LEVEL_ROUTINE);
+  EXPECT_EQ(OutcomeOf(Triage(request), "respiratory.spo2_low"), CRITERION_OUTCOME_NOT_MET);
   const cds::v1::Card card = Triage(request, {{"spo2_low_percent", 92}});
   EXPECT_EQ(card.triage().level(), cds::v1::TRIAGE_LEVEL_EMERGENCY);
   EXPECT_NE(FindingOf(card, "respiratory.spo2_low")->threshold().find("< 92 %"), std::string::npos);
