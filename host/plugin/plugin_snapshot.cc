@@ -1,5 +1,7 @@
 #include "plugin/plugin_snapshot.h"
 
+#include "plugin/plugin_trust.h"
+
 namespace cdsd {
 
 PluginSnapshot::PluginSnapshot(uint64_t generation, Config config,
@@ -101,7 +103,10 @@ SnapshotBuild BuildSnapshot(const Config& config, uint64_t generation,
       plugins.push_back(std::move(entry));
       continue;
     }
-    auto library = PluginLibrary::Load(pc.path);
+    // Who can change the file is checked before it is read; the pin on the copy Load maps.
+    const absl::Status trusted = CheckPluginTrust(pc.path);
+    auto library = trusted.ok() ? PluginLibrary::Load(pc.path, pc.sha256)
+                                : absl::StatusOr<std::shared_ptr<const PluginLibrary>>(trusted);
     if (!library.ok()) {
       entry.state = PluginState::kFailed;
       entry.error = std::string(library.status().message());

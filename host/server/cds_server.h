@@ -4,6 +4,7 @@
 #define CDSD_HOST_SERVER_CDS_SERVER_H_
 
 #include <absl/status/statusor.h>
+#include <sys/types.h>
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
@@ -17,6 +18,7 @@
 #include "audit/audit_trail.h"
 #include "config/config.h"
 #include "plugin/current_snapshot.h"
+#include "server/completion_executor.h"
 #include "server/deadline_timer.h"
 #include "server/worker_pool.h"
 
@@ -27,6 +29,7 @@ class Exposer;
 namespace cdsd {
 
 class DecisionSupportService;
+class CallAuthenticator;
 class AdminService;
 class MetricsCollector;
 
@@ -45,6 +48,8 @@ class CdsServer {
   };
 
   static absl::StatusOr<std::unique_ptr<CdsServer>> Start(Config config, const Options& options);
+  // The config with the command-line overrides applied: what Start and every reload use.
+  static void ApplyOverrides(Config& config, const Options& options);
   ~CdsServer();
 
   // The address the EHR-facing server listens on, with the real port.
@@ -55,8 +60,11 @@ class CdsServer {
   // Returns the changes applied, or FAILED_PRECONDITION listing every problem.
   absl::StatusOr<std::vector<std::string>> Reload();
 
-  // Health NOT_SERVING, refuse new calls, wait up to `grace` for in-flight ones, stop.
+  // Health NOT_SERVING, refuse new calls, wait up to `grace` for in-flight ones, then settle
+  // every plugin call still queued or running (their evaluations answer at once), stop.
   void Shutdown(std::chrono::milliseconds grace);
+  // Worker threads still inside a plugin after Shutdown: the process can only exit around them.
+  int threads_inside_plugins() const { return pool_ ? pool_->threads_inside_plugins() : 0; }
 
   const CurrentSnapshot& snapshots() const { return snapshots_; }
   const ReloadStats& reload_stats() const { return reload_stats_; }
@@ -67,12 +75,19 @@ class CdsServer {
   CdsServer() = default;
 
   std::filesystem::path config_path_;
+  Options options_;
   std::string listen_address_;
   std::filesystem::path admin_socket_;
   CurrentSnapshot snapshots_;
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<DeadlineTimer> timer_;
   std::unique_ptr<AuditTrail> audit_;
+  // After audit_: evaluations completed here use the audit trail.
+  std::unique_ptr<CompletionExecutor> completions_;
+  // The admin socket this process created (device, inode), so only that one is removed.
+  dev_t admin_socket_device_ = 0;
+  ino_t admin_socket_inode_ = 0;
+  std::unique_ptr<CallAuthenticator> authenticator_;
   std::unique_ptr<DecisionSupportService> service_;
   std::unique_ptr<AdminService> admin_service_;
   std::unique_ptr<grpc::Server> server_;

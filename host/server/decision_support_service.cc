@@ -20,8 +20,14 @@ grpc::Status ShuttingDown() {
   return ErrorWithReason(grpc::StatusCode::UNAVAILABLE, "cdsd is shutting down", "SHUTTING_DOWN");
 }
 
-// Skip reason for a service the caller named, or "" when it can run.
-std::string WhyNotRunnable(const ConfiguredPlugin& entry, const std::string& hook, int max_stuck) {
+// How many abandoned calls quarantine this service.
+int QuarantineLimit(const PluginSnapshot& snapshot, const PluginConfig& config, int pool_threads) {
+  return std::min(snapshot.config().max_stuck_calls, PermitsFor(config, pool_threads));
+}
+
+// Skip reason for a service, or "" when it can run.
+std::string WhyNotRunnable(const PluginSnapshot& snapshot, const ConfiguredPlugin& entry, const std::string& hook,
+                           int pool_threads) {
   switch (entry.state) {
     case PluginState::kDisabled: return "disabled in the configuration";
     case PluginState::kFailed: return "not loaded: " + entry.error;
@@ -29,25 +35,29 @@ std::string WhyNotRunnable(const ConfiguredPlugin& entry, const std::string& hoo
   }
   if (!entry.service->Answers(hook)) return "does not answer hook '" + hook + "'";
   const int64_t stuck = entry.service->stuck_calls().load(std::memory_order_relaxed);
-  if (stuck >= max_stuck) {
-    return "quarantined: " + std::to_string(stuck) + " earlier calls are still running past their timeout";
+  if (stuck >= QuarantineLimit(snapshot, entry.config, pool_threads)) {
+    return "quarantined: " + std::to_string(stuck) + " earlier calls are still running past their deadline";
   }
   return "";
+}
+
+SelectedService Selected(const ConfiguredPlugin& entry, std::string why, int pool_threads) {
+  SelectedService s{entry.config.id, why.empty() ? entry.service : nullptr, std::move(why)};
+  s.permits = PermitsFor(entry.config, pool_threads);
+  s.max_output_bytes = entry.config.max_output_bytes;
+  return s;
 }
 
 }  // namespace
 
 ServiceSelection SelectServices(const PluginSnapshot& snapshot, const cds::v1::EvaluateRequest& request,
-                                int max_stuck_calls) {
+                                int pool_threads) {
   ServiceSelection selection;
   if (request.service_ids_size() == 0) {
     for (const auto& service : snapshot.ServingHook(request.hook())) {
-      SelectedService s{service->id(), service, ""};
-      if (service->stuck_calls().load(std::memory_order_relaxed) >= max_stuck_calls) {
-        s.skip_reason = WhyNotRunnable(*snapshot.Find(service->id()), request.hook(), max_stuck_calls);
-        s.service = nullptr;
-      }
-      selection.services.push_back(std::move(s));
+      const ConfiguredPlugin& entry = *snapshot.Find(service->id());
+      selection.services.push_back(
+          Selected(entry, WhyNotRunnable(snapshot, entry, request.hook(), pool_threads), pool_threads));
     }
     return selection;
   }
@@ -58,16 +68,23 @@ ServiceSelection SelectServices(const PluginSnapshot& snapshot, const cds::v1::E
       selection.unknown.push_back({"service_ids[" + std::to_string(i) + "]", "no service '" + id + "' is configured"});
       continue;
     }
-    std::string why = WhyNotRunnable(*entry, request.hook(), max_stuck_calls);
-    selection.services.push_back({id, why.empty() ? entry->service : nullptr, std::move(why)});
+    selection.services.push_back(
+        Selected(*entry, WhyNotRunnable(snapshot, *entry, request.hook(), pool_threads), pool_threads));
   }
   return selection;
+}
+
+grpc::Status DecisionSupportService::CheckCaller(const grpc::CallbackServerContext& rpc, Caller* caller) const {
+  if (authenticator_ == nullptr) return grpc::Status::OK;
+  return authenticator_->Authenticate(rpc, caller);
 }
 
 grpc::ServerUnaryReactor* DecisionSupportService::ListServices(
     grpc::CallbackServerContext* rpc, const cds::v1::ListServicesRequest* request,
     cds::v1::ListServicesResponse* response) {
   if (!accepting_.load(std::memory_order_relaxed)) return FinishNow(rpc, ShuttingDown());
+  Caller caller;
+  if (grpc::Status denied = CheckCaller(*rpc, &caller); !denied.ok()) return FinishNow(rpc, denied);
   const auto snapshot = snapshots_.Get();
   for (const ConfiguredPlugin& entry : snapshot->plugins()) {
     if (entry.state != PluginState::kLoaded) continue;
@@ -78,9 +95,22 @@ grpc::ServerUnaryReactor* DecisionSupportService::ListServices(
 }
 
 grpc::ServerUnaryReactor* DecisionSupportService::Evaluate(grpc::CallbackServerContext* rpc,
-                                                           const cds::v1::EvaluateRequest* request,
-                                                           cds::v1::EvaluateResponse* response) {
+                                                           const grpc::ByteBuffer* wire_request,
+                                                           grpc::ByteBuffer* wire_response) {
   if (!accepting_.load(std::memory_order_relaxed)) return FinishNow(rpc, ShuttingDown());
+  Caller caller;
+  if (grpc::Status denied = CheckCaller(*rpc, &caller); !denied.ok()) return FinishNow(rpc, denied);
+
+  auto messages = std::make_shared<EvaluateMessages>();
+  messages->wire_response = wire_response;
+  grpc::ByteBuffer bytes(*wire_request);  // shares the slices; Deserialize consumes its argument
+  if (!grpc::SerializationTraits<cds::v1::EvaluateRequest>::Deserialize(&bytes, &messages->request).ok()) {
+    return FinishNow(rpc, ErrorWithReason(grpc::StatusCode::INVALID_ARGUMENT,
+                                          "the request body is not a serialized cds.v1.EvaluateRequest (" +
+                                              std::to_string(wire_request->Length()) + " bytes)",
+                                          "UNPARSEABLE_REQUEST"));
+  }
+  const cds::v1::EvaluateRequest* request = &messages->request;
 
   // Resolve the evaluation instant and date first: validation checks dates against them.
   google::protobuf::Timestamp evaluation_time =
@@ -99,7 +129,7 @@ grpc::ServerUnaryReactor* DecisionSupportService::Evaluate(grpc::CallbackServerC
   }
 
   auto snapshot = snapshots_.Get();
-  ServiceSelection selection = SelectServices(*snapshot, *request, context_.max_stuck_calls);
+  ServiceSelection selection = SelectServices(*snapshot, *request, context_.pool->size());
   if (!selection.unknown.empty()) {
     return FinishNow(rpc, ErrorWithReason(grpc::StatusCode::NOT_FOUND,
                                           selection.unknown.front().field + ": " +
@@ -108,7 +138,7 @@ grpc::ServerUnaryReactor* DecisionSupportService::Evaluate(grpc::CallbackServerC
   }
   grpc::ServerUnaryReactor* reactor = rpc->DefaultReactor();
   in_flight_.fetch_add(1, std::memory_order_acq_rel);
-  auto evaluation = std::make_shared<Evaluation>(context_, rpc, request, response, reactor, std::move(snapshot));
+  auto evaluation = std::make_shared<Evaluation>(context_, rpc, std::move(messages), reactor, std::move(snapshot));
   evaluation->Start(std::move(selection.services), evaluation_time, evaluation_date);
   return reactor;
 }
@@ -117,6 +147,8 @@ grpc::ServerUnaryReactor* DecisionSupportService::SubmitFeedback(
     grpc::CallbackServerContext* rpc, const cds::v1::SubmitFeedbackRequest* request,
     cds::v1::SubmitFeedbackResponse* response) {
   if (!accepting_.load(std::memory_order_relaxed)) return FinishNow(rpc, ShuttingDown());
+  Caller caller;
+  if (grpc::Status denied = CheckCaller(*rpc, &caller); !denied.ok()) return FinishNow(rpc, denied);
   std::vector<FieldViolation> violations = ValidateFeedbackRequest(*request);
   if (!violations.empty()) return FinishNow(rpc, InvalidArgument("SubmitFeedbackRequest", violations));
   if (context_.audit == nullptr) {
@@ -142,6 +174,8 @@ void DecisionSupportService::FinishFeedback(grpc::ServerUnaryReactor* reactor,
     reactor->Finish(grpc::Status::OK);
   } else if (absl::IsNotFound(status)) {
     reactor->Finish(ErrorWithReason(grpc::StatusCode::NOT_FOUND, std::string(status.message()), "UNKNOWN_CARD"));
+  } else if (absl::IsResourceExhausted(status)) {
+    reactor->Finish(ErrorWithReason(grpc::StatusCode::RESOURCE_EXHAUSTED, std::string(status.message()), "AUDIT_BACKLOG_FULL"));
   } else {
     reactor->Finish(ErrorWithReason(grpc::StatusCode::UNAVAILABLE, std::string(status.message()), "AUDIT_WRITE_FAILED"));
   }

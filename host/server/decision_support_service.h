@@ -7,18 +7,26 @@
 
 #include <atomic>
 
+#include "auth/call_authentication.h"
 #include "plugin/current_snapshot.h"
 #include "server/evaluation.h"
 #include "server/request_validation.h"
 
 namespace cdsd {
 
-class DecisionSupportService final : public cds::v1::DecisionSupport::CallbackService {
+// Evaluate takes the raw request bytes, so bytes that are not an EvaluateRequest get
+// INVALID_ARGUMENT with a message (gRPC's own decoding would answer without one).
+class DecisionSupportService final
+    : public cds::v1::DecisionSupport::WithRawCallbackMethod_Evaluate<cds::v1::DecisionSupport::CallbackService> {
  public:
   DecisionSupportService(const CurrentSnapshot& snapshots, EvaluationContext context)
       : snapshots_(snapshots), context_(context) {
     context_.in_flight = &in_flight_;
   }
+
+  // From here on every call must carry a valid bearer token; nullptr leaves calls
+  // unauthenticated (loopback, or auth.required: false). Not owned; outlives the service.
+  void RequireAuthentication(const CallAuthenticator* authenticator) { authenticator_ = authenticator; }
 
   // After this, new calls get UNAVAILABLE (in-flight ones finish).
   void StopAccepting() { accepting_.store(false); }
@@ -28,9 +36,8 @@ class DecisionSupportService final : public cds::v1::DecisionSupport::CallbackSe
   grpc::ServerUnaryReactor* ListServices(grpc::CallbackServerContext* rpc,
                                          const cds::v1::ListServicesRequest* request,
                                          cds::v1::ListServicesResponse* response) override;
-  grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* rpc,
-                                     const cds::v1::EvaluateRequest* request,
-                                     cds::v1::EvaluateResponse* response) override;
+  grpc::ServerUnaryReactor* Evaluate(grpc::CallbackServerContext* rpc, const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* SubmitFeedback(grpc::CallbackServerContext* rpc,
                                            const cds::v1::SubmitFeedbackRequest* request,
                                            cds::v1::SubmitFeedbackResponse* response) override;
@@ -39,20 +46,26 @@ class DecisionSupportService final : public cds::v1::DecisionSupport::CallbackSe
   void FinishFeedback(grpc::ServerUnaryReactor* reactor, cds::v1::SubmitFeedbackResponse* response,
                       const absl::Status& status, int recorded);
 
+  // OK when authentication is off or the caller proved who it is.
+  grpc::Status CheckCaller(const grpc::CallbackServerContext& rpc, Caller* caller) const;
+
   const CurrentSnapshot& snapshots_;
   EvaluationContext context_;
+  const CallAuthenticator* authenticator_ = nullptr;
   std::atomic<bool> accepting_{true};
   std::atomic<int64_t> in_flight_{0};
 };
 
 // Which services run for a request: the named ones (unknown id → error), or every loaded
 // service answering the hook. Named services that cannot run come back with a skip reason.
+// A service is quarantined (skipped) while max_stuck_calls of its calls, or all its permits,
+// are held by calls abandoned inside the plugin: a new call could not start anyway.
 struct ServiceSelection {
   std::vector<SelectedService> services;
   std::vector<FieldViolation> unknown;  // service_ids not in the config at all
 };
 ServiceSelection SelectServices(const PluginSnapshot& snapshot, const cds::v1::EvaluateRequest& request,
-                                int max_stuck_calls);
+                                int pool_threads);
 
 }  // namespace cdsd
 

@@ -2,11 +2,15 @@
 
 #include <cds/plugin/v1/plugin.pb.h>
 #include <google/protobuf/util/time_util.h>
+#include <google/rpc/error_details.pb.h>
+#include <google/rpc/status.pb.h>
+#include <grpcpp/impl/codegen/proto_utils.h>
 
-#include <set>
-#include <thread>
+#include <algorithm>
 
 #include "observability/logging.h"
+#include "plugin/utf8_text.h"
+#include "server/audited_finish.h"
 #include "server/rpc_errors.h"
 #include "server/uuid.h"
 
@@ -15,54 +19,107 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-constexpr size_t kMaxSummary = 140;
-// Headroom kept before the caller's deadline to merge, audit and send the answer.
-constexpr auto kDeadlineMargin = std::chrono::milliseconds(5);
+// CDS Hooks: a card summary is under 140 characters.
+constexpr size_t kMaxSummaryChars = 140;
+constexpr auto kMaxDeadlineMargin = std::chrono::milliseconds(5);
+// Admission control never assumes a call is faster than this, so a cold burst is still bounded.
+constexpr int64_t kMinCallNanos = 20'000;
 
-// Cuts UTF-8 text to fewer than `limit` bytes at a character boundary, marking the cut.
-std::string Shorten(const std::string& text, size_t limit) {
-  size_t cut = limit - 4;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return text.substr(0, cut) + "...";
+int64_t Millis(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+
+google::protobuf::Duration ToDuration(std::chrono::steady_clock::duration d) {
+  return TimeUtil::NanosecondsToDuration(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
 }
 
 // Fixes what would make a card unusable or misleading in an EHR, and says what was fixed.
-// Cards are never dropped: a defective warning is still a warning.
+// Cards are never dropped: a defective warning is still a warning. The host assigns every card
+// and suggestion uuid: feedback and the audit trail are keyed by them, so a plugin may not pick
+// (or repeat) them.
 void NormaliseCard(cds::v1::Card& card, int index, const PluginService& service, std::string& notes) {
   auto note = [&](const std::string& text) {
     notes += (notes.empty() ? "" : "; ") + ("card " + std::to_string(index) + ": " + text);
   };
   if (card.summary().empty()) {
-    card.set_summary(service.library().info().title() + ": see details");
+    card.set_summary(ShortenUtf8(service.library().info().title() + ": see details", kMaxSummaryChars));
     note("had no summary");
-  } else if (card.summary().size() >= kMaxSummary) {
-    card.set_summary(Shorten(card.summary(), kMaxSummary));
+  } else if (Utf8Length(card.summary()) >= kMaxSummaryChars) {
+    card.set_summary(ShortenUtf8(card.summary(), kMaxSummaryChars));
     note("summary shortened to under 140 characters");
   }
   if (card.indicator() == cds::v1::INDICATOR_UNSPECIFIED || !cds::v1::Indicator_IsValid(card.indicator())) {
     card.set_indicator(cds::v1::INDICATOR_WARNING);
     note("had no indicator; shown as warning");
   }
-  if (card.uuid().empty()) card.set_uuid(NewUuid());  // duplicates are resolved across all services in Complete
+  card.set_uuid(NewUuid());
+  for (auto& suggestion : *card.mutable_suggestions()) suggestion.set_uuid(NewUuid());
   if (card.source().label().empty()) card.mutable_source()->set_label(service.library().info().name());
   card.set_service_id(service.id());
   card.set_plugin_version(service.library().info().version());
   card.set_knowledge_version(service.library().info().knowledge_version());
 }
 
+grpc::Status Overload(const std::string& service_id, std::chrono::steady_clock::duration wait) {
+  const int64_t retry_ms = std::max<int64_t>(1, Millis(wait) + 1);
+  const std::string message = "cdsd is overloaded: service '" + service_id +
+                              "' cannot start this call before its deadline (expected wait " +
+                              std::to_string(retry_ms) + " ms). Retry after that.";
+  google::rpc::Status status;
+  status.set_code(grpc::StatusCode::RESOURCE_EXHAUSTED);
+  status.set_message(message);
+  google::rpc::ErrorInfo info;
+  info.set_reason("OVERLOADED");
+  info.set_domain(kErrorDomain);
+  (*info.mutable_metadata())["service_id"] = service_id;
+  status.add_details()->PackFrom(info);
+  google::rpc::RetryInfo retry;
+  *retry.mutable_retry_delay() = TimeUtil::MillisecondsToDuration(retry_ms);
+  status.add_details()->PackFrom(retry);
+  return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, message, status.SerializeAsString());
+}
+
 }  // namespace
 
+int PermitsFor(const PluginConfig& config, int pool_threads) {
+  if (config.max_concurrent_calls > 0) return config.max_concurrent_calls;
+  return std::max(1, (pool_threads + 1) / 2);
+}
+
+CallDeadlines DeadlinesFor(std::chrono::steady_clock::time_point now,
+                           std::optional<std::chrono::steady_clock::duration> caller_time_left) {
+  CallDeadlines d{std::chrono::steady_clock::time_point::max()};
+  if (!caller_time_left) return d;
+  const auto left = std::max<std::chrono::steady_clock::duration>(*caller_time_left, {});
+  const auto margin = std::min<std::chrono::steady_clock::duration>(kMaxDeadlineMargin, left / 5);
+  d.callers = now + left - margin;
+  return d;
+}
+
 Evaluation::Evaluation(const EvaluationContext& context, grpc::CallbackServerContext* rpc,
-                       const cds::v1::EvaluateRequest* request, cds::v1::EvaluateResponse* response,
-                       grpc::ServerUnaryReactor* reactor,
+                       std::shared_ptr<EvaluateMessages> messages, grpc::ServerUnaryReactor* reactor,
                        std::shared_ptr<const PluginSnapshot> snapshot)
     : context_(context),
       rpc_(rpc),
-      request_(request),
-      response_(response),
+      messages_(std::move(messages)),
+      request_(&messages_->request),
+      response_(&messages_->response),
       reactor_(reactor),
       snapshot_(std::move(snapshot)),
       started_(Clock::now()) {}
+
+std::optional<Evaluation::Clock::duration> Evaluation::Overloaded(const Slot& slot, Clock::time_point now) const {
+  const WorkerPool::LaneLoad load = context_.pool->Load(slot.selected.service.get());
+  const int permits = slot.selected.permits;
+  const int64_t per_call = std::max(kMinCallNanos, slot.selected.service->stats().recent_nanos.load(std::memory_order_relaxed));
+  // Calls ahead of this one, in rounds of `permits` at a time.
+  const int64_t ahead = load.queued + std::max(0, load.running - permits + 1);
+  const int64_t rounds = (ahead + permits - 1) / permits;
+  const auto wait = std::chrono::nanoseconds(rounds * per_call);
+  if (now + wait + std::chrono::nanoseconds(per_call) <= slot.call->deadline()) return std::nullopt;
+  if (ahead == 0) return std::nullopt;  // an idle lane always gets the call, however slow it is
+  return wait;
+}
 
 void Evaluation::Start(std::vector<SelectedService> services,
                        const google::protobuf::Timestamp& evaluation_time,
@@ -82,131 +139,144 @@ void Evaluation::Start(std::vector<SelectedService> services,
     *input.mutable_evaluation_time() = evaluation_time;
     input.set_evaluation_id(response_->evaluation_id());
     input.set_evaluation_date(evaluation_date);
+    // The orders being drafted or signed reach every plugin (docs/api.md, draft orders).
+    *input.mutable_draft_orders() = request_->draft_orders();
+    *input.mutable_selections() = request_->selections();
     // Borrow the request's patient for serialization instead of copying it.
     input.unsafe_arena_set_allocated_patient(const_cast<cds::v1::PatientContext*>(&request_->patient()));
     input.SerializeToString(&base);
     input.unsafe_arena_release_patient();
   }
 
-  Clock::duration longest{0};
+  std::optional<Clock::duration> caller_left;
+  const auto caller_deadline = rpc_->deadline();
+  if (caller_deadline != std::chrono::system_clock::time_point::max()) {
+    caller_left = std::chrono::duration_cast<Clock::duration>(caller_deadline - std::chrono::system_clock::now());
+  }
+  const CallDeadlines deadlines = DeadlinesFor(started_, caller_left);
+
+  auto self = shared_from_this();
+  slots_.reserve(services.size());
+  int runnable = 0;
   for (SelectedService& s : services) {
-    auto slot = std::make_unique<Slot>();
+    Slot slot;
     if (s.service) {
       cds::plugin::v1::EvaluateInput suffix;
       suffix.set_service_id(s.service_id);
-      slot->input = base + suffix.SerializeAsString();
-      longest = std::max<Clock::duration>(longest, s.service->timeout());
+      // Owned by the call's invoke hook: an abandoned call may still be reading it after this
+      // evaluation has answered.
+      auto input = std::make_shared<const std::string>(base + suffix.SerializeAsString());
+      std::shared_ptr<PluginService> service = s.service;
+      ServiceCall::Hooks hooks;
+      hooks.invoke = [service, input] {
+        const auto begin = Clock::now();
+        PluginCallResult result = service->Evaluate(*input);
+        const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - begin).count();
+        service->stats().calls.fetch_add(1, std::memory_order_relaxed);
+        service->stats().latency.Record(static_cast<double>(nanos) / 1000.0);
+        service->stats().RecordCall(nanos);
+        return result;
+      };
+      hooks.on_settled = [self](ServiceCall& call) { self->CallSettled(call); };
+      hooks.stuck = &service->stuck_calls();
+      slot.deadline_is_callers = deadlines.IsCallers(started_, service->timeout());
+      slot.budget = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::min<Clock::duration>(service->timeout(), deadlines.callers - started_));
+      // Plain new: the timer's weak reference keeps only the control block of a finished call.
+      slot.call.reset(new ServiceCall(deadlines.For(started_, service->timeout()), std::move(hooks)));
+      ++runnable;
     }
-    slot->selected = std::move(s);
+    slot.selected = std::move(s);
     slots_.push_back(std::move(slot));
   }
 
-  // The answer is due when the slowest service's timeout passes, or just before the caller's
-  // deadline, whichever is first.
-  auto due = started_ + longest;
-  const auto caller_deadline = rpc_->deadline();
-  if (caller_deadline != std::chrono::system_clock::time_point::max()) {
-    const auto callers = started_ + (caller_deadline - std::chrono::system_clock::now()) - kDeadlineMargin;
-    if (callers < due) {
-      due = callers;
-      deadline_is_callers_ = true;
-    }
-  }
-
-  int runnable = 0;
-  for (auto& slot : slots_) runnable += slot->selected.service ? 1 : 0;
-  if (runnable == 0) {
-    Complete(false);
-    return;
-  }
-  remaining_.store(runnable, std::memory_order_relaxed);
-  auto self = shared_from_this();
-  context_.timer->Schedule(due, self);
-  for (auto& slot : slots_) {
-    if (!slot->selected.service) continue;
-    Slot* raw = slot.get();
-    context_.pool->Submit([self, raw] { self->RunSlot(*raw); });
-  }
-}
-
-void Evaluation::RunSlot(Slot& slot) {
-  PluginService& service = *slot.selected.service;
-  ServiceStats& stats = service.stats();
-  const auto begin = Clock::now();
-  PluginCallResult result = service.Evaluate(slot.input);
-  const auto elapsed = Clock::now() - begin;
-  stats.calls.fetch_add(1, std::memory_order_relaxed);
-  stats.latency.Record(std::chrono::duration<double, std::micro>(elapsed).count());
-
-  int expected = kPending;
-  if (slot.state.compare_exchange_strong(expected, kWriting, std::memory_order_acq_rel)) {
-    slot.elapsed = elapsed;
-    if (elapsed > service.timeout()) {
-      slot.status = cds::v1::SERVICE_STATUS_TIMEOUT;
-      slot.message = "answered after " +
-                     std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()) +
-                     " ms, past its " + std::to_string(service.timeout().count()) + " ms timeout";
-      stats.timeouts.fetch_add(1, std::memory_order_relaxed);
-    } else if (result.status != CDS_STATUS_OK) {
-      slot.status = cds::v1::SERVICE_STATUS_ERROR;
-      slot.message = std::string("plugin error ") + StatusName(result.status) + ": " + result.error;
-      stats.errors.fetch_add(1, std::memory_order_relaxed);
-    } else {
-      slot.status = cds::v1::SERVICE_STATUS_OK;
-      slot.result = std::move(result);
-    }
-    slot.state.store(kDone, std::memory_order_release);
-  } else {
-    // The deadline passed first: the answer is discarded and the stuck call is over.
-    service.stuck_calls().fetch_sub(1, std::memory_order_relaxed);
-    context_.pool->RetireStandIn();
-  }
-  SlotFinished();
-}
-
-void Evaluation::SlotFinished() {
-  if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) Complete(false);
-}
-
-void Evaluation::OnDeadline() { Complete(true); }
-
-void Evaluation::Complete(bool at_deadline) {
-  if (completed_.exchange(true, std::memory_order_acq_rel)) return;
-
-  for (auto& slot : slots_) MergeSlot(*slot, at_deadline);
-
-  // Card uuids must be unique in the response (plugins may set their own, or repeat them).
-  std::set<std::string> uuids;
-  for (int i = 0; i < response_->cards_size(); ++i) {
-    auto* card = response_->mutable_cards(i);
-    if (!uuids.insert(card->uuid()).second) card->set_uuid(NewUuid());
-  }
-
-  if (context_.audit != nullptr) {
-    EvaluationRecord record;
-    record.evaluation_id = response_->evaluation_id();
-    record.hook = request_->hook();
-    record.hook_instance = request_->hook_instance();
-    record.received_unix_micros = received_unix_micros_;
-    record.config_generation = snapshot_->generation();
-    record.patient_id = request_->patient().patient_id();
-    if (context_.audit->stores_requests()) request_->SerializeToString(&record.request);
-    response_->SerializeToString(&record.response);
-    if (!context_.audit->Record(std::move(record))) {
-      LogEvent(LogLevel::kError, "audit_backlog_full", {{"evaluation_id", response_->evaluation_id()}});
-      reactor_->Finish(ErrorWithReason(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                                       "the audit trail is not keeping up; advice is not given "
-                                       "without an audit record. Retry shortly.",
-                                       "AUDIT_BACKLOG_FULL"));
-      context_.in_flight->fetch_sub(1, std::memory_order_release);
+  // Admission: refuse the whole call when a selected service could not even start it in time
+  // (the caller gets RESOURCE_EXHAUSTED with retry advice, not an answer missing that advice).
+  const auto now = Clock::now();
+  for (const Slot& slot : slots_) {
+    if (!slot.call || slot.call->deadline() <= now) continue;
+    if (auto wait = Overloaded(slot, now)) {
+      slot.selected.service->stats().shed.fetch_add(1, std::memory_order_relaxed);
+      for (Slot& s : slots_) s.call.reset();  // never submitted: nothing else refers to them
+      FinishNow(Overload(slot.selected.service_id, *wait));
       return;
     }
   }
-  reactor_->Finish(grpc::Status::OK);
+
+  if (runnable == 0) {
+    Complete();
+    return;
+  }
+  remaining_.store(runnable, std::memory_order_relaxed);
+  // Once the last call settles, Complete may run on another thread and clear slots_: launch
+  // from a local list.
+  struct Launch {
+    std::shared_ptr<ServiceCall> call;
+    const void* lane;
+    int permits;
+  };
+  std::vector<Launch> launches;
+  launches.reserve(runnable);
+  for (const Slot& slot : slots_) {
+    if (slot.call) launches.push_back({slot.call, slot.selected.service.get(), slot.selected.permits});
+  }
+  for (Launch& launch : launches) {
+    if (launch.call->deadline() <= now) {
+      launch.call->Expire();  // the caller's deadline left no time: the plugin is not called
+      continue;
+    }
+    context_.timer->Schedule(launch.call->deadline(), launch.call);
+    context_.pool->Submit(launch.lane, launch.permits, std::move(launch.call));
+  }
+}
+
+void Evaluation::CallSettled(const ServiceCall& call) {
+  if (remaining_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  // The last call settled. A worker that just answered finishes the response itself; a deadline
+  // (timer thread) or a shutdown hands it to the completion threads.
+  if (call.state() == ServiceCall::State::kAnswered) {
+    Complete();
+  } else {
+    context_.completions->Post([self = shared_from_this()] { self->Complete(); });
+  }
+}
+
+void Evaluation::FinishNow(const grpc::Status& status) {
+  reactor_->Finish(status);
   context_.in_flight->fetch_sub(1, std::memory_order_release);
 }
 
-void Evaluation::MergeSlot(Slot& slot, bool at_deadline) {
+void Evaluation::Complete() {
+  for (Slot& slot : slots_) MergeSlot(slot);
+  slots_.clear();  // releases the calls and, through their hooks, nothing that points back here
+  if (messages_->wire_response != nullptr) {
+    bool own_buffer = false;
+    grpc::Status serialized = grpc::SerializationTraits<cds::v1::EvaluateResponse>::Serialize(
+        *response_, messages_->wire_response, &own_buffer);
+    if (!serialized.ok()) {
+      LogEvent(LogLevel::kError, "response_not_serialized", {{"evaluation_id", response_->evaluation_id()}});
+      FinishNow(ErrorWithReason(grpc::StatusCode::INTERNAL, "the response could not be serialized",
+                                "RESPONSE_NOT_SERIALIZED"));
+      return;
+    }
+  }
+
+  if (context_.audit == nullptr) {
+    FinishNow(grpc::Status::OK);
+    return;
+  }
+  // The audit hook: the answer is finished only by the completion of its audit record (after
+  // the commit in sync durability), so no advice leaves without a record.
+  EvaluationFacts facts{received_unix_micros_, TimeUtil::TimestampToMicroseconds(TimeUtil::GetCurrentTime()),
+                        snapshot_->generation()};
+  context_.audit->Record(*request_, *response_, facts,
+                         [reactor = reactor_, in_flight = context_.in_flight, messages = messages_,
+                          id = response_->evaluation_id()](absl::Status status) {
+                           FinishAudited(reactor, in_flight, id, status);
+                         });
+}
+
+void Evaluation::MergeSlot(Slot& slot) {
   cds::v1::ServiceResult* result = response_->add_service_results();
   result->set_service_id(slot.selected.service_id);
   if (!slot.selected.service) {
@@ -215,48 +285,69 @@ void Evaluation::MergeSlot(Slot& slot, bool at_deadline) {
     return;
   }
   const PluginService& service = *slot.selected.service;
+  ServiceStats& stats = service.stats();
   result->set_plugin_version(service.library().info().version());
+  ServiceCall& call = *slot.call;
+  const std::string deadline_text = slot.deadline_is_callers
+                                        ? "the caller's deadline (" + std::to_string(slot.budget.count()) + " ms left)"
+                                        : "its " + std::to_string(service.timeout().count()) + " ms timeout";
+  auto fail = [&](cds::v1::ServiceStatus status, const std::string& message) {
+    result->set_status(status);
+    result->set_message(message);
+    LogEvent(status == cds::v1::SERVICE_STATUS_TIMEOUT ? LogLevel::kWarn : LogLevel::kError, "service_failed",
+             {{"service_id", service.id()}, {"status", cds::v1::ServiceStatus_Name(status)},
+              {"message", message}, {"evaluation_id", response_->evaluation_id()}});
+  };
 
-  int expected = kPending;
-  if (at_deadline && slot.state.compare_exchange_strong(expected, kAbandoned, std::memory_order_acq_rel)) {
-    service.stats().timeouts.fetch_add(1, std::memory_order_relaxed);
-    service.stuck_calls().fetch_add(1, std::memory_order_relaxed);
-    context_.pool->AddStandIn();
-    result->set_status(cds::v1::SERVICE_STATUS_TIMEOUT);
-    result->set_message(deadline_is_callers_
-                            ? "no answer before the caller's deadline"
-                            : "no answer within its " + std::to_string(service.timeout().count()) + " ms timeout");
-    *result->mutable_elapsed() = TimeUtil::NanosecondsToDuration(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started_).count());
+  switch (call.state()) {
+    case ServiceCall::State::kExpired:
+      stats.timeouts.fetch_add(1, std::memory_order_relaxed);
+      stats.expired.fetch_add(1, std::memory_order_relaxed);
+      *result->mutable_elapsed() = ToDuration(std::chrono::nanoseconds(0));
+      fail(cds::v1::SERVICE_STATUS_TIMEOUT,
+           "not started before " + deadline_text + ": all " + std::to_string(slot.selected.permits) +
+               " of its concurrent calls were busy (the plugin was not called)");
+      return;
+    case ServiceCall::State::kAbandoned:
+      stats.timeouts.fetch_add(1, std::memory_order_relaxed);
+      *result->mutable_elapsed() = ToDuration(call.deadline() - call.started());
+      fail(cds::v1::SERVICE_STATUS_TIMEOUT,
+           slot.deadline_is_callers ? "no answer before the caller's deadline"
+                                    : "no answer within its " + std::to_string(service.timeout().count()) + " ms timeout");
+      return;
+    case ServiceCall::State::kQueued:
+    case ServiceCall::State::kRunning:
+      // Unreachable: Complete runs only once every call has settled.
+      fail(cds::v1::SERVICE_STATUS_ERROR, "internal: call not settled");
+      return;
+    case ServiceCall::State::kAnswered:
+      break;
+  }
+  *result->mutable_elapsed() = ToDuration(call.elapsed());
+  PluginCallResult& answer = call.result();
+  if (answer.status != CDS_STATUS_OK) {
+    stats.errors.fetch_add(1, std::memory_order_relaxed);
+    fail(cds::v1::SERVICE_STATUS_ERROR, std::string("plugin error ") + StatusName(answer.status) + ": " + answer.error);
     return;
   }
-  // The worker may be writing its answer right now; it takes well under a microsecond.
-  while (slot.state.load(std::memory_order_acquire) == kWriting) std::this_thread::yield();
-
-  *result->mutable_elapsed() = TimeUtil::NanosecondsToDuration(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(slot.elapsed).count());
-  result->set_status(slot.status);
-  result->set_message(slot.message);
-  if (slot.status != cds::v1::SERVICE_STATUS_OK) {
-    LogEvent(slot.status == cds::v1::SERVICE_STATUS_TIMEOUT ? LogLevel::kWarn : LogLevel::kError,
-             "service_failed",
-             {{"service_id", service.id()}, {"status", cds::v1::ServiceStatus_Name(slot.status)},
-              {"message", slot.message}, {"evaluation_id", response_->evaluation_id()}});
+  if (answer.response.size() > slot.selected.max_output_bytes) {
+    stats.errors.fetch_add(1, std::memory_order_relaxed);
+    fail(cds::v1::SERVICE_STATUS_ERROR, "plugin answer of " + std::to_string(answer.response.size()) +
+                                            " bytes exceeds its max_output_bytes (" +
+                                            std::to_string(slot.selected.max_output_bytes) + ")");
     return;
   }
   cds::plugin::v1::EvaluateOutput output;
-  if (slot.result.response.size() > static_cast<size_t>(INT32_MAX) ||
-      !output.ParseFromArray(slot.result.response.data(), static_cast<int>(slot.result.response.size()))) {
-    service.stats().errors.fetch_add(1, std::memory_order_relaxed);
-    result->set_status(cds::v1::SERVICE_STATUS_ERROR);
-    result->set_message("plugin returned bytes that are not a cds.plugin.v1.EvaluateOutput");
-    LogEvent(LogLevel::kError, "service_failed",
-             {{"service_id", service.id()}, {"status", "SERVICE_STATUS_ERROR"},
-              {"message", result->message()}, {"evaluation_id", response_->evaluation_id()}});
+  if (answer.response.size() > static_cast<size_t>(INT32_MAX) ||
+      !output.ParseFromArray(answer.response.data(), static_cast<int>(answer.response.size()))) {
+    stats.errors.fetch_add(1, std::memory_order_relaxed);
+    fail(cds::v1::SERVICE_STATUS_ERROR, "plugin returned bytes that are not a cds.plugin.v1.EvaluateOutput");
     return;
   }
+  answer.response = PluginBytes();  // parsed: give the plugin's buffer back now
   std::string notes;
   for (int i = 0; i < output.cards_size(); ++i) NormaliseCard(*output.mutable_cards(i), i, service, notes);
+  result->set_status(cds::v1::SERVICE_STATUS_OK);
   result->set_card_count(output.cards_size());
   if (!notes.empty()) result->set_message("normalised: " + notes);
   // Move the cards into the response, in order, without copying them.

@@ -3,8 +3,14 @@
 #include <google/rpc/error_details.pb.h>
 #include <google/rpc/status.pb.h>
 
+#include <algorithm>
+
+#include "plugin/utf8_text.h"
+
 namespace cdsd {
 namespace {
+
+constexpr size_t kMaxViolationText = 120;
 
 grpc::Status WithDetails(grpc::StatusCode code, const std::string& message,
                          const google::rpc::ErrorInfo& info, const google::rpc::BadRequest* bad) {
@@ -20,14 +26,22 @@ grpc::Status WithDetails(grpc::StatusCode code, const std::string& message,
 
 grpc::Status InvalidArgument(const std::string& what, const std::vector<FieldViolation>& violations) {
   google::rpc::BadRequest bad;
-  std::string message = "invalid " + what + ": ";
-  for (size_t i = 0; i < violations.size(); ++i) {
+  const size_t total = violations.size();
+  const size_t carried = std::min(total, kMaxFieldViolations);
+  std::string message = "invalid " + what;
+  if (carried < total) message += " (first " + std::to_string(carried) + " of " + std::to_string(total) + " problems)";
+  message += ": ";
+  // Both the details and the message are bounded, so the status always fits in the trailers.
+  auto bounded = [](const std::string& text) {
+    return text.size() <= kMaxViolationText ? text : ValidUtf8(text, kMaxViolationText);
+  };
+  for (size_t i = 0; i < carried; ++i) {
     auto* v = bad.add_field_violations();
-    v->set_field(violations[i].field);
-    v->set_description(violations[i].description);
-    if (i < 5) message += (i ? "; " : "") + violations[i].field + ": " + violations[i].description;
+    v->set_field(bounded(violations[i].field));
+    v->set_description(bounded(violations[i].description));
+    if (i < 5) message += (i ? "; " : "") + v->field() + ": " + v->description();
   }
-  if (violations.size() > 5) message += "; and " + std::to_string(violations.size() - 5) + " more";
+  if (total > 5) message += "; and " + std::to_string(total - 5) + " more";
   google::rpc::ErrorInfo info;
   info.set_reason("INVALID_REQUEST");
   info.set_domain(kErrorDomain);

@@ -14,7 +14,11 @@ namespace cdsd {
 
 inline constexpr const char* kErrorDomain = "cdsd.dev";
 
-// INVALID_ARGUMENT naming every violation, with google.rpc.BadRequest and ErrorInfo details.
+// At most this many field violations are carried ("first 20 of 213"), so the status fits in the
+// trailers whatever the request.
+inline constexpr size_t kMaxFieldViolations = 20;
+
+// INVALID_ARGUMENT naming the violations, with google.rpc.BadRequest and ErrorInfo details.
 grpc::Status InvalidArgument(const std::string& what, const std::vector<FieldViolation>& violations);
 
 // Any code, with an ErrorInfo reason (UPPER_SNAKE_CASE) in the details.

@@ -128,12 +128,14 @@ TEST(Server, FeedbackOnAnIssuedCardIsRecordedAndUnknownCardsAreNotFound) {
   server.server().audit()->Flush();
   const auto db = server.config_path().parent_path() / "audit.sqlite";
   EXPECT_EQ(Count(db, "SELECT count(*) FROM evaluations"), 1);
-  EXPECT_EQ(Count(db, "SELECT count(*) FROM cards WHERE evaluation_id = '" + evaluated.evaluation_id() + "'"), 1);
-  EXPECT_EQ(Count(db, "SELECT count(*) FROM service_results WHERE status = 'SERVICE_STATUS_OK'"), 1);
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM cards c JOIN evaluations e ON e.sequence = c.sequence"
+                      " WHERE e.evaluation_id = '" + evaluated.evaluation_id() + "'"), 1);
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM evaluations, json_each(body, '$.services') s"
+                      " WHERE json_extract(s.value, '$.status') = 'SERVICE_STATUS_OK'"), 1);
   EXPECT_EQ(Count(db, "SELECT count(*) FROM feedback WHERE outcome = 'FEEDBACK_OUTCOME_OVERRIDDEN'"), 1);
-  EXPECT_EQ(Count(db, "SELECT count(*) FROM evaluations WHERE patient_ref LIKE '%MRN%'"), 0)
-      << "the patient id is stored only as a salted hash";
-  EXPECT_EQ(Count(db, "SELECT length(patient_ref) FROM evaluations"), 64);
+  EXPECT_EQ(Count(db, "SELECT count(*) FROM evaluations WHERE body LIKE '%MRN%'"), 0)
+      << "the patient id is stored only as a keyed pseudonym";
+  EXPECT_EQ(Count(db, "SELECT length(json_extract(body, '$.patient_pseudonym')) FROM evaluations"), 64);
 }
 
 TEST(Server, MalformedFeedbackNamesEachField) {
