@@ -2,28 +2,47 @@
 
 #define BOOST_DLL_USE_STD_FS
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <boost/dll/shared_library.hpp>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <vector>
+
+#include "plugin/plugin_trust.h"
+#include "plugin/utf8_text.h"
 
 namespace cdsd {
 namespace {
 
-// What identifies the file a library was loaded from, to detect a file replaced in place.
+// What identifies the file a library was loaded from, to see that it changed.
 struct FileIdentity {
   dev_t device = 0;
   ino_t inode = 0;
   off_t size = 0;
-  time_t mtime = 0;
-  bool operator==(const FileIdentity&) const = default;
+  timespec mtime{};
+  timespec ctime{};
+  bool operator==(const FileIdentity& o) const {
+    return device == o.device && inode == o.inode && size == o.size && mtime.tv_sec == o.mtime.tv_sec &&
+           mtime.tv_nsec == o.mtime.tv_nsec && ctime.tv_sec == o.ctime.tv_sec && ctime.tv_nsec == o.ctime.tv_nsec;
+  }
 };
+
+FileIdentity IdentityOf(const struct stat& st) {
+  return {st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim};
+}
 
 struct LoadedLibrary {
   FileIdentity identity;
+  std::string sha256;
   // Kept for the life of the process on purpose: code of a retired plugin may still be running.
   boost::dll::shared_library handle;
   std::shared_ptr<const PluginLibrary> library;
@@ -31,15 +50,79 @@ struct LoadedLibrary {
   absl::Status refusal;
 };
 
-// Process-wide: every library ever loaded. Loading happens at startup and on reload, never on
-// the request path, so a mutex is fine here. Deliberately leaked so no destructor runs dlclose.
+// Process-wide: the library currently loaded from each path, and every one loaded before (never
+// unloaded). Loading happens at startup and on reload, never on the request path, so a mutex is
+// fine here. Deliberately leaked so no destructor runs dlclose.
 struct LibraryRegistry {
   std::mutex mutex;
   std::map<std::filesystem::path, LoadedLibrary> by_path;
+  std::vector<LoadedLibrary> retired;
 };
 LibraryRegistry& Registry() {
   static auto* registry = new LibraryRegistry();
   return *registry;
+}
+
+// The plugin's bytes copied into an anonymous memory file, so the code that runs is ours alone:
+// `cp` over the installed file (which rewrites it in place) never touches mapped code. The
+// memory file is never closed: its /proc/self/fd path is the library's name for the dynamic
+// loader, which must never see that name reused for another library.
+struct PrivateCopy {
+  int fd = -1;
+  std::string load_path;  // /proc/self/fd/N
+  FileIdentity identity;  // of the installed file that was copied
+  std::string sha256;     // of the bytes copied: what the loader maps
+};
+absl::StatusOr<PrivateCopy> CopyToMemory(const std::filesystem::path& path) {
+  const int source = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (source < 0) return absl::NotFoundError("file not found or not readable");
+  struct stat before {};
+  if (::fstat(source, &before) != 0 || !S_ISREG(before.st_mode)) {
+    ::close(source);
+    return absl::FailedPreconditionError("not a regular file");
+  }
+  const int copy = ::memfd_create(("cdsd-plugin:" + path.filename().string()).c_str(), MFD_CLOEXEC);
+  if (copy < 0) {
+    ::close(source);
+    return absl::UnavailableError(std::string("cannot create a private copy: ") + std::strerror(errno));
+  }
+  char buffer[1 << 16];
+  bool ok = true;
+  Sha256 hash;
+  while (true) {
+    const ssize_t n = ::read(source, buffer, sizeof buffer);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ok = false;
+      break;
+    }
+    hash.Update(buffer, static_cast<size_t>(n));
+    for (ssize_t done = 0; done < n;) {
+      const ssize_t w = ::write(copy, buffer + done, static_cast<size_t>(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {
+        ok = false;
+        break;
+      }
+      done += w;
+    }
+    if (!ok) break;
+  }
+  struct stat after {};
+  const bool unchanged = ::fstat(source, &after) == 0 && IdentityOf(before) == IdentityOf(after);
+  ::close(source);
+  if (!ok || !unchanged) {
+    ::close(copy);
+    return absl::UnavailableError(ok ? "the file changed while it was being copied; try again"
+                                     : "cannot copy the file");
+  }
+  std::string sha256 = hash.Hex();
+  if (sha256.empty()) {
+    ::close(copy);
+    return absl::InternalError("cannot hash the file");
+  }
+  return PrivateCopy{copy, "/proc/self/fd/" + std::to_string(copy), IdentityOf(before), std::move(sha256)};
 }
 
 absl::Status Refuse(const std::filesystem::path& path, const std::string& reason) {
@@ -105,44 +188,60 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> Validate(const std::filesys
 
 }  // namespace
 
+absl::Status PinMatches(const std::filesystem::path& path, const std::string& actual, const std::string& pinned) {
+  if (pinned.empty() || actual == pinned) return absl::OkStatus();
+  return absl::FailedPreconditionError("plugin " + path.string() + ": its sha256 is " + actual +
+                                       " but the config pins " + pinned + "; refused");
+}
+
 absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
-    const std::filesystem::path& path) {
+    const std::filesystem::path& path, const std::string& pinned_sha256) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return Refuse(path, "file not found or not readable");
   if (!S_ISREG(st.st_mode)) return Refuse(path, "not a regular file");
-  const FileIdentity identity{st.st_dev, st.st_ino, st.st_size, st.st_mtime};
 
   LibraryRegistry& registry = Registry();
   std::lock_guard lock(registry.mutex);
-  if (auto it = registry.by_path.find(path); it != registry.by_path.end()) {
-    if (!(it->second.identity == identity)) {
-      return Refuse(path, "the file changed since it was loaded; a loaded library cannot be "
-                          "replaced in place: install the new version at a new path");
-    }
+  auto it = registry.by_path.find(path);
+  if (it != registry.by_path.end() && it->second.identity == IdentityOf(st)) {
+    if (absl::Status pin = PinMatches(path, it->second.sha256, pinned_sha256); !pin.ok()) return pin;
     if (!it->second.library) return it->second.refusal;
     return it->second.library;
   }
+  // New, or changed since it was loaded: a new version, loaded from its own private copy. The
+  // previous one stays mapped (its calls may still be running).
+  auto copy = CopyToMemory(path);
+  if (!copy.ok()) return Refuse(path, std::string(copy.status().message()));
+  // The pin is checked on the very bytes the loader will map, before it runs any of their code.
+  if (absl::Status pin = PinMatches(path, copy->sha256, pinned_sha256); !pin.ok()) {
+    ::close(copy->fd);  // the loader never saw this copy, so its name may be reused
+    return pin;
+  }
 
-  boost::dll::shared_library handle;
+  LoadedLibrary loaded;
+  loaded.identity = copy->identity;
+  loaded.sha256 = copy->sha256;
   try {
     const auto mode = static_cast<boost::dll::load_mode::type>(
         boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local | RTLD_NODELETE);
-    handle.load(path, mode);
+    loaded.handle.load(copy->load_path, mode);
   } catch (const std::exception& e) {
     const char* detail = ::dlerror();
     return Refuse(path, std::string("cannot be loaded: ") + (detail ? detail : e.what()));
   }
-  if (!handle.has(CDS_PLUGIN_ENTRY_SYMBOL)) {
-    absl::Status refusal = Refuse(path, "does not export " CDS_PLUGIN_ENTRY_SYMBOL " (not a cdsd plugin?)");
-    registry.by_path[path] = LoadedLibrary{identity, std::move(handle), nullptr, refusal};
-    return refusal;
+  if (!loaded.handle.has(CDS_PLUGIN_ENTRY_SYMBOL)) {
+    loaded.refusal = Refuse(path, "does not export " CDS_PLUGIN_ENTRY_SYMBOL " (not a cdsd plugin?)");
+  } else {
+    const auto entry = loaded.handle.get<const cds_plugin_api*()>(CDS_PLUGIN_ENTRY_SYMBOL);
+    auto validated = Validate(path, entry());
+    if (validated.ok()) loaded.library = *validated;
+    else loaded.refusal = validated.status();
   }
-  const auto entry = handle.get<const cds_plugin_api*()>(CDS_PLUGIN_ENTRY_SYMBOL);
-  auto validated = Validate(path, entry());
-  registry.by_path[path] = LoadedLibrary{identity, std::move(handle),
-                                         validated.ok() ? *validated : nullptr,
-                                         validated.ok() ? absl::OkStatus() : validated.status()};
-  return validated;
+  absl::StatusOr<std::shared_ptr<const PluginLibrary>> result =
+      loaded.library ? absl::StatusOr<std::shared_ptr<const PluginLibrary>>(loaded.library) : loaded.refusal;
+  if (it != registry.by_path.end()) registry.retired.push_back(std::move(it->second));
+  registry.by_path[path] = std::move(loaded);
+  return result;
 }
 
 bool PluginLibrary::DeclaresSetting(const std::string& name) const {
@@ -154,12 +253,13 @@ bool PluginLibrary::DeclaresSetting(const std::string& name) const {
 
 std::string TakeError(const cds_plugin_api& api, cds_bytes* error) {
   if (error->data == nullptr) return "(no message)";
-  std::string text(reinterpret_cast<const char*>(error->data), error->size);
+  // Untrusted bytes: valid UTF-8 and bounded before they reach a response or a log line.
+  constexpr size_t kMaxMessage = 1024;
+  std::string text = ValidUtf8(
+      std::string_view(reinterpret_cast<const char*>(error->data), error->size), kMaxMessage);
   api.free_bytes(error->data);
   error->data = nullptr;
   error->size = 0;
-  constexpr size_t kMaxMessage = 1024;
-  if (text.size() > kMaxMessage) text = text.substr(0, kMaxMessage) + "...";
   return text;
 }
 

@@ -1,7 +1,8 @@
 // A plugin shared library, loaded with Boost.DLL and checked before first use: the entry symbol,
-// the ABI version, the function table and the plugin's self-description. Libraries are never
-// unloaded (dlclose is not reliable, see platform-notes): the process keeps every library it
-// has loaded, so a path is only ever loaded once, and a file changed in place is refused.
+// the ABI version, the function table and the plugin's self-description. Each is loaded from a
+// private in-memory copy of the installed file, so overwriting the file never changes running
+// code; a file changed since it was loaded is loaded again as a new version. Libraries are never
+// unloaded (dlclose is not reliable, see platform-notes).
 #ifndef CDSD_HOST_PLUGIN_PLUGIN_LIBRARY_H_
 #define CDSD_HOST_PLUGIN_PLUGIN_LIBRARY_H_
 
@@ -19,9 +20,11 @@ namespace cdsd {
 
 class PluginLibrary {
  public:
-  // Loads (or returns the already loaded) library at `path` and validates it. Errors name the
-  // file and the reason, and are safe to log.
-  static absl::StatusOr<std::shared_ptr<const PluginLibrary>> Load(const std::filesystem::path& path);
+  // Loads (or returns the already loaded, unchanged) library at `path` and validates it. Errors
+  // name the file and the reason, and are safe to log. With `pinned_sha256` (lower-case hex),
+  // the private copy must have that SHA-256 before it is mapped (FAILED_PRECONDITION naming both).
+  static absl::StatusOr<std::shared_ptr<const PluginLibrary>> Load(const std::filesystem::path& path,
+                                                                  const std::string& pinned_sha256 = "");
 
   const std::filesystem::path& path() const { return path_; }
   const cds_plugin_api& api() const { return *api_; }
