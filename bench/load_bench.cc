@@ -2,6 +2,8 @@
 // server that answers the same response bytes without doing anything, on this machine.
 //   cdsd_load_bench [--seconds S] [--services N]   compare both, at 1 and 100 requests in flight
 //   cdsd_load_bench --target ADDR [--in-flight N]  drive an already running server (for profiling)
+//   cdsd_load_bench --audit [--seconds S] [--large-seconds L]  audit durability sync vs async, then
+//                                                   the daemon's peak RSS and bytes per record over a long run
 //   cdsd_load_bench --serve-bare RESPONSE --ready-file F   (internal: the bare server)
 #include <CLI/CLI.hpp>
 #include <cds/v1/decision_support.grpc.pb.h>
@@ -93,6 +95,7 @@ class Child {
     waitpid(pid_, nullptr, 0);
   }
   const std::string& address() const { return address_; }
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
@@ -163,6 +166,70 @@ void Print(const std::string& name, int in_flight, const LoadResult& r) {
             << r.failed << "\n";
 }
 
+// A line of /proc/PID/status in kB, e.g. VmHWM (peak resident set) or VmRSS.
+long StatusKb(pid_t pid, const std::string& key) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(key + ":", 0) == 0) return std::atol(line.c_str() + key.size() + 1);
+  }
+  return -1;
+}
+
+void WriteConfig(const std::filesystem::path& dir, int services, const std::string& audit_extra) {
+  std::ofstream config(dir / "cdsd.yaml");
+  config << "listen: 127.0.0.1:0\naudit: {path: " << (dir / "audit.sqlite").string() << audit_extra
+         << "}\nlogging: {level: warn}\nplugins:\n";
+  for (int i = 0; i < services; ++i) {
+    config << "  - id: echo-" << i << "\n    path: " << CDS_TEST_PLUGIN_DIR << "/libcds_test_echo.so\n    timeout_ms: 1000\n";
+  }
+}
+
+// Sync and async audit durability side by side (fresh database each), then one long run in the
+// default (sync) mode reporting the daemon's RSS and the database bytes per evaluation.
+int CompareAudit(const std::filesystem::path& dir, const cds::v1::EvaluateRequest& request, int services,
+                 double seconds, double large_seconds) {
+  std::cout << std::left << std::setw(22) << "audit durability" << std::right << std::setw(10) << "in-flight"
+            << std::setw(12) << "req/s" << std::setw(11) << "mean us" << std::setw(11) << "p50 us" << std::setw(11)
+            << "p99 us" << std::setw(9) << "failed" << "\n";
+  uint64_t failures = 0;
+  for (const char* durability : {"sync", "async"}) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    WriteConfig(dir, services, std::string(", durability: ") + durability);
+    Child cdsd({std::string(CDS_BINARY_DIR) + "/host/cdsd", "--config", (dir / "cdsd.yaml").string(), "--ready-file",
+                (dir / "cdsd.ready").string()},
+               (dir / "cdsd.ready").string());
+    if (cdsd.address().empty()) return std::cerr << "cdsd did not start\n", 1;
+    for (int in_flight : {1, 100}) {
+      Drive(cdsd.address(), request, in_flight, std::min(1.0, seconds));
+      const LoadResult r = Drive(cdsd.address(), request, in_flight, seconds);
+      Print(durability, in_flight, r);
+      failures += r.failed;
+    }
+  }
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  WriteConfig(dir, services, "");
+  Child cdsd({std::string(CDS_BINARY_DIR) + "/host/cdsd", "--config", (dir / "cdsd.yaml").string(), "--ready-file",
+              (dir / "cdsd.ready").string()},
+             (dir / "cdsd.ready").string());
+  if (cdsd.address().empty()) return std::cerr << "cdsd did not start\n", 1;
+  const long start_kb = StatusKb(cdsd.pid(), "VmRSS");
+  uint64_t total = 0;
+  for (double done = 0; done < large_seconds; done += 10) {
+    const LoadResult r = Drive(cdsd.address(), request, 100, std::min(10.0, large_seconds - done));
+    total += r.ok;
+    failures += r.failed;
+    std::cout << "long run (sync, 100 in flight): " << total << " evaluations, RSS " << StatusKb(cdsd.pid(), "VmRSS")
+              << " kB, p99 " << std::setprecision(0) << r.latency.Quantile(0.99) << " us\n";
+  }
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(dir / "audit.sqlite", ec) + std::filesystem::file_size(dir / "audit.sqlite-wal", ec);
+  std::cout << "RSS at start " << start_kb << " kB, peak " << StatusKb(cdsd.pid(), "VmHWM") << " kB after " << total
+            << " evaluations; database " << bytes / std::max<uint64_t>(total, 1) << " bytes per evaluation\n";
+  return failures == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -178,24 +245,27 @@ int main(int argc, char** argv) {
   int in_flight_only = 100;
   app.add_option("--target", target, "Only drive this running server (host:port) and print one line");
   app.add_option("--in-flight", in_flight_only, "Requests in flight with --target")->check(CLI::Range(1, 10000));
+  bool audit = false;
+  double large_seconds = 60;
+  app.add_flag("--audit", audit, "Compare audit durability sync and async, then a long run for RSS");
+  app.add_option("--large-seconds", large_seconds, "Length of the long --audit run")->check(CLI::Range(1.0, 3600.0));
   CLI11_PARSE(app, argc, argv);
   if (!bare_response.empty()) return ServeBare(bare_response, ready_file);
 
   const auto dir = std::filesystem::temp_directory_path() / ("cdsd-load-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
-  {
-    std::ofstream config(dir / "cdsd.yaml");
-    config << "listen: 127.0.0.1:0\naudit: {path: " << (dir / "audit.sqlite").string() << "}\nlogging: {level: warn}\nplugins:\n";
-    for (int i = 0; i < services; ++i) {
-      config << "  - id: echo-" << i << "\n    path: " << CDS_TEST_PLUGIN_DIR << "/libcds_test_echo.so\n    timeout_ms: 1000\n";
-    }
-  }
+  WriteConfig(dir, services, "");
   cds::v1::EvaluateRequest request;
   request.set_hook("patient-view");
   request.set_hook_instance("d1577c69-dfbe-44ad-ba6d-3e05e953b2ea");
   request.mutable_patient()->set_birth_date("1980-05-17");
   request.set_evaluation_date("2026-11-21");
 
+  if (audit) {
+    const int code = CompareAudit(dir, request, services, seconds, large_seconds);
+    std::filesystem::remove_all(dir);
+    return code;
+  }
   if (!target.empty()) {
     const LoadResult r = Drive(target, request, in_flight_only, seconds);
     Print(target, in_flight_only, r);

@@ -40,6 +40,9 @@ std::string PluginInput(const cds::v1::EvaluateRequest& request, const std::stri
   *input.mutable_evaluation_time() = request.evaluation_time();
   input.set_evaluation_date(request.evaluation_date().empty() ? "2026-11-21" : request.evaluation_date());
   *input.mutable_patient() = request.patient();
+  // What the host should forward from order-select / order-sign (see docs/api.md, draft orders).
+  *input.mutable_draft_orders() = request.draft_orders();
+  *input.mutable_selections() = request.selections();
   input.set_service_id(service_id);
   input.set_evaluation_id("00000000-0000-4000-8000-000000000000");
   return input.SerializeAsString();

@@ -2,10 +2,13 @@
 // servers, then waits for signals: SIGHUP reloads, SIGTERM/SIGINT drain and exit 0.
 #include <CLI/CLI.hpp>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -58,6 +61,16 @@ void ReloadNow(cdsd::CdsServer& server) {
   sd_notify(0, "READY=1");
 }
 
+// Each client connection is a file descriptor: take the hard limit (LimitNOFILE in the unit)
+// rather than the 1024 soft default, so a crowd of idle clients cannot exhaust them.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,6 +90,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("cdsd ") + CDSD_VERSION);
   CLI11_PARSE(app, argc, argv);
 
+  RaiseOpenFileLimit();
   umask(077);  // the audit trail and the admin socket hold clinical data and control: owner only
   if (!check_path.empty()) {
     cdsd::ConfigureLogging("text", "warn");
@@ -138,6 +152,13 @@ int main(int argc, char** argv) {
     }
     sd_notify(0, "STOPPING=1");
     (*server)->Shutdown(std::chrono::milliseconds(grace_ms));
+    if (const int inside = (*server)->threads_inside_plugins(); inside > 0) {
+      // A thread inside a hung plugin cannot be stopped or joined: everything else is shut
+      // down and flushed, so exit around it.
+      LogEvent(LogLevel::kWarn, "exit_with_hung_plugin_calls", {{"threads", inside}});
+      std::fflush(nullptr);
+      std::_Exit(0);
+    }
     return 0;
   }
 }

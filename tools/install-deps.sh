@@ -10,6 +10,10 @@ packages=(
   prometheus-cpp-dev libsqlite3-dev libssl-dev libsystemd-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   python3-grpcio
+  libpqxx-dev
+  # The multi-replica test: a PostgreSQL server and nginx (grpc_pass), both started by the test
+  # itself on loopback.
+  postgresql nginx-light
 )
 
 missing=()

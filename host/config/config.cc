@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -133,9 +134,20 @@ void ReadPlugin(Reader& r, const YAML::Node& node, Config& config, std::set<std:
     r.Problem(node, "each entry of plugins must be a map with id, path, enabled, timeout_ms, settings");
     return;
   }
-  r.RejectUnknownKeys(node, {"id", "path", "enabled", "timeout_ms", "settings"}, "a plugin entry");
+  r.RejectUnknownKeys(node, {"id", "path", "enabled", "timeout_ms", "sha256", "max_concurrent_calls", "max_output_bytes",
+                             "settings"},
+                      "a plugin entry");
   PluginConfig plugin;
   plugin.location = r.Where(node);
+  if (auto pin = r.String(node, "sha256")) {
+    std::string hex = *pin;
+    for (char& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      r.Problem(node["sha256"], "sha256 must be 64 hex digits (cdsctl plugin-hash FILE prints it)");
+    } else {
+      plugin.sha256 = hex;
+    }
+  }
   if (auto id = r.String(node, "id")) {
     plugin.id = *id;
     if (!std::regex_match(plugin.id, ServiceIdPattern())) {
@@ -157,6 +169,12 @@ void ReadPlugin(Reader& r, const YAML::Node& node, Config& config, std::set<std:
   if (auto timeout = r.Integer(node, "timeout_ms", 1, 60000)) {
     plugin.timeout = std::chrono::milliseconds(*timeout);
   }
+  if (auto permits = r.Integer(node, "max_concurrent_calls", 1, 256)) {
+    plugin.max_concurrent_calls = static_cast<int>(*permits);
+  }
+  if (auto bytes = r.Integer(node, "max_output_bytes", 1024, 64LL << 20)) {
+    plugin.max_output_bytes = static_cast<size_t>(*bytes);
+  }
   if (const YAML::Node settings = node["settings"]) {
     if (settings.IsMap()) {
       plugin.settings = r.ToJson(settings);
@@ -167,10 +185,69 @@ void ReadPlugin(Reader& r, const YAML::Node& node, Config& config, std::set<std:
   config.plugins.push_back(std::move(plugin));
 }
 
+// The `auth:` section. An enabled section must name the audience and at least one issuer.
+void ReadAuth(Reader& r, const YAML::Node& node, Config& config) {
+  if (!node.IsMap()) {
+    r.Problem(node, "auth must be a map with required, audience, issuers, clock_skew_seconds, jti_cache_size");
+    return;
+  }
+  r.RejectUnknownKeys(node, {"required", "audience", "issuers", "clock_skew_seconds", "jti_cache_size",
+                             "max_token_lifetime_seconds"}, "auth");
+  AuthConfig auth;
+  if (auto required = r.Bool(node, "required")) auth.required = *required;
+  if (auto audience = r.String(node, "audience")) auth.audience = *audience;
+  if (auto skew = r.Integer(node, "clock_skew_seconds", 0, 600)) auth.clock_skew_seconds = *skew;
+  if (auto lifetime = r.Integer(node, "max_token_lifetime_seconds", 1, 86400)) auth.max_token_lifetime_seconds = *lifetime;
+  if (auto size = r.Integer(node, "jti_cache_size", 1, 10000000)) auth.jti_cache_size = static_cast<size_t>(*size);
+  if (const YAML::Node issuers = node["issuers"]) {
+    if (!issuers.IsSequence()) {
+      r.Problem(issuers, "auth.issuers must be a list of {iss, jwks_file}");
+    } else {
+      for (const auto& entry : issuers) {
+        if (!entry.IsMap()) {
+          r.Problem(entry, "each auth.issuers entry must be a map with iss and jwks_file");
+          continue;
+        }
+        r.RejectUnknownKeys(entry, {"iss", "jwks_file"}, "an auth.issuers entry");
+        AuthIssuer issuer;
+        if (auto iss = r.String(entry, "iss")) issuer.iss = *iss;
+        if (auto file = r.String(entry, "jwks_file")) issuer.jwks_file = r.Resolve(*file);
+        if (issuer.iss.empty() || issuer.jwks_file.empty()) {
+          r.Problem(entry, "an auth.issuers entry needs iss and jwks_file");
+          continue;
+        }
+        auth.issuers.push_back(std::move(issuer));
+      }
+    }
+  }
+  if (auth.required && auth.audience.empty()) r.Problem(node, "auth.audience (this service's URL) is required");
+  if (auth.required && auth.issuers.empty()) r.Problem(node, "auth.issuers needs at least one trusted issuer");
+  config.auth = std::move(auth);
+}
+
+void ReadConnections(Reader& r, const YAML::Node& node, Config& config) {
+  if (!node.IsMap()) {
+    r.Problem(node, "connections must be a map (max_connection_idle_ms, max_concurrent_streams, ...)");
+    return;
+  }
+  r.RejectUnknownKeys(node, {"max_connection_idle_ms", "max_connection_age_ms", "max_connection_age_grace_ms",
+                             "max_concurrent_streams", "keepalive_time_ms", "keepalive_timeout_ms",
+                             "min_client_ping_interval_ms"}, "connections");
+  ConnectionConfig& c = config.connections;
+  constexpr long long kDay = 24LL * 60 * 60 * 1000;
+  if (auto v = r.Integer(node, "max_connection_idle_ms", 1000, kDay)) c.max_connection_idle_ms = *v;
+  if (auto v = r.Integer(node, "max_connection_age_ms", 0, 30 * kDay)) c.max_connection_age_ms = *v;
+  if (auto v = r.Integer(node, "max_connection_age_grace_ms", 0, kDay)) c.max_connection_age_grace_ms = *v;
+  if (auto v = r.Integer(node, "max_concurrent_streams", 1, 100000)) c.max_concurrent_streams = static_cast<int>(*v);
+  if (auto v = r.Integer(node, "keepalive_time_ms", 1000, kDay)) c.keepalive_time_ms = *v;
+  if (auto v = r.Integer(node, "keepalive_timeout_ms", 1000, kDay)) c.keepalive_timeout_ms = *v;
+  if (auto v = r.Integer(node, "min_client_ping_interval_ms", 1000, kDay)) c.min_client_ping_interval_ms = *v;
+}
+
 void ReadConfig(Reader& r, const YAML::Node& root, Config& config) {
   r.RejectUnknownKeys(root,
-                      {"listen", "tls", "admin_socket", "metrics_listen", "audit", "logging",
-                       "workers", "max_stuck_calls", "watch_config", "shared_settings", "plugins"},
+                      {"listen", "tls", "auth", "allow_insecure", "admin_socket", "metrics_listen", "audit", "logging",
+                       "connections", "workers", "max_stuck_calls", "watch_config", "shared_settings", "plugins"},
                       "the top level");
   if (auto listen = r.String(root, "listen")) {
     static const std::regex address(R"(^(unix:.+|\[[0-9a-fA-F:]+\]:\d{1,5}|[A-Za-z0-9.\-]+:\d{1,5})$)");
@@ -183,27 +260,68 @@ void ReadConfig(Reader& r, const YAML::Node& root, Config& config) {
     if (!tls.IsMap()) {
       r.Problem(tls, "tls must be a map with certificate_chain, private_key and optional client_ca");
     } else {
-      r.RejectUnknownKeys(tls, {"certificate_chain", "private_key", "client_ca"}, "tls");
+      r.RejectUnknownKeys(tls, {"certificate_chain", "private_key", "client_ca", "reload_interval_seconds"}, "tls");
       TlsConfig t;
       if (auto v = r.String(tls, "certificate_chain")) t.certificate_chain = r.Resolve(*v);
       else r.Problem(tls, "tls needs certificate_chain");
       if (auto v = r.String(tls, "private_key")) t.private_key = r.Resolve(*v);
       else r.Problem(tls, "tls needs private_key");
       if (auto v = r.String(tls, "client_ca")) t.client_ca = r.Resolve(*v);
+      if (auto v = r.Integer(tls, "reload_interval_seconds", 1, 86400)) t.reload_interval_seconds = static_cast<int>(*v);
       config.tls = t;
     }
   }
+  if (const YAML::Node auth = root["auth"]) ReadAuth(r, auth, config);
+  if (const YAML::Node connections = root["connections"]) ReadConnections(r, connections, config);
+  if (auto insecure = r.Bool(root, "allow_insecure")) config.allow_insecure = *insecure;
   if (auto socket = r.String(root, "admin_socket")) {
     config.admin_socket = socket->empty() ? std::filesystem::path() : r.Resolve(*socket);
   }
   if (auto metrics = r.String(root, "metrics_listen")) config.metrics_address = *metrics;
   if (const YAML::Node audit = root["audit"]) {
     if (!audit.IsMap()) {
-      r.Problem(audit, "audit must be a map with path and store_requests");
+      r.Problem(audit, "audit must be a map (path, durability, store_requests, ...)");
     } else {
-      r.RejectUnknownKeys(audit, {"path", "store_requests"}, "audit");
+      r.RejectUnknownKeys(audit, {"backend", "path", "postgresql", "store_requests", "durability", "max_queue_bytes",
+                                  "pseudonym_key_file", "encryption_key_file", "retention_days"}, "audit");
+      if (auto backend = r.String(audit, "backend")) {
+        if (*backend == "sqlite" || *backend == "postgresql") config.audit_backend = *backend;
+        else r.Problem(audit["backend"], "audit.backend must be sqlite or postgresql (got '" + *backend + "')");
+      }
       if (auto path = r.String(audit, "path")) config.audit_path = r.Resolve(*path);
+      if (const YAML::Node pg = audit["postgresql"]) {
+        if (!pg.IsMap()) {
+          r.Problem(pg, "audit.postgresql must be a map with dsn");
+        } else {
+          r.RejectUnknownKeys(pg, {"dsn"}, "audit.postgresql");
+          if (auto dsn = r.String(pg, "dsn")) config.audit_postgresql_dsn = *dsn;
+        }
+      }
       if (auto store = r.Bool(audit, "store_requests")) config.audit_store_requests = *store;
+      if (auto durability = r.String(audit, "durability")) {
+        if (*durability == "sync" || *durability == "async") config.audit_sync = *durability == "sync";
+        else r.Problem(audit["durability"], "audit.durability must be sync or async");
+      }
+      if (auto bytes = r.Integer(audit, "max_queue_bytes", 64 << 10, 16LL << 30)) config.audit_max_queue_bytes = *bytes;
+      if (auto key = r.String(audit, "pseudonym_key_file")) config.audit_pseudonym_key_file = r.Resolve(*key);
+      if (auto key = r.String(audit, "encryption_key_file")) config.audit_encryption_key_file = r.Resolve(*key);
+      if (auto days = r.Integer(audit, "retention_days", 0, 36500)) config.audit_retention_days = static_cast<int>(*days);
+      if (config.audit_backend == "postgresql") {
+        // Replicas share one database, so they must share the keys too: a per-instance default
+        // key would give one patient a different pseudonym on every replica.
+        if (config.audit_postgresql_dsn.empty()) {
+          r.Problem(audit, "audit.backend postgresql needs audit.postgresql.dsn");
+        }
+        if (config.audit_pseudonym_key_file.empty()) {
+          r.Problem(audit, "audit.backend postgresql needs audit.pseudonym_key_file (the same key file on every replica)");
+        }
+        if (config.audit_store_requests && config.audit_encryption_key_file.empty()) {
+          r.Problem(audit, "audit.store_requests with audit.backend postgresql needs audit.encryption_key_file");
+        }
+        if (!config.audit_path.empty()) r.Problem(audit["path"], "audit.path is for audit.backend sqlite");
+      } else if (!config.audit_postgresql_dsn.empty()) {
+        r.Problem(audit["postgresql"], "audit.postgresql is for audit.backend postgresql (audit.backend is sqlite)");
+      }
     }
   }
   if (const YAML::Node logging = root["logging"]) {

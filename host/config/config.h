@@ -21,6 +21,12 @@ struct PluginConfig {
   std::filesystem::path path;
   bool enabled = true;
   std::chrono::milliseconds timeout{500};
+  // Lower-case hex SHA-256 the file must have (`cdsctl plugin-hash FILE`); empty: not pinned.
+  std::string sha256;
+  // Calls of this service that may run at once (its bulkhead permits); 0 = half the workers.
+  int max_concurrent_calls = 0;
+  // An answer larger than this is refused (ERROR for this service only).
+  size_t max_output_bytes = 1 << 20;
   // The operator's settings for this plugin, as JSON, before shared settings are merged in.
   nlohmann::json settings = nlohmann::json::object();
   // Where the entry starts, for messages ("cdsd.yaml:14:5").
@@ -32,18 +38,70 @@ struct TlsConfig {
   std::filesystem::path private_key;
   // When set, clients must present a certificate signed by this CA.
   std::filesystem::path client_ca;
+  // How often the three files are re-read; a renewed certificate applies to new connections.
+  int reload_interval_seconds = 60;
+};
+
+// Caller authentication on the EHR port (the `auth:` section); see docs/security.md.
+struct AuthIssuer {
+  std::string iss;
+  std::filesystem::path jwks_file;
+};
+
+struct AuthConfig {
+  // Unset in the file: on by default, except that a loopback-only daemon without an auth
+  // section runs without it (see Config::auth).
+  bool required = true;
+  // This service's URL; a token's aud must name it.
+  std::string audience;
+  std::vector<AuthIssuer> issuers;
+  int64_t clock_skew_seconds = 60;
+  // CDS Hooks tokens live about five minutes; a longer one is refused.
+  int64_t max_token_lifetime_seconds = 300;
+  size_t jti_cache_size = 100000;
+};
+
+// gRPC connection limits on the EHR port (the `connections:` section), so idle or abusive
+// clients cannot hold file descriptors or streams without bound.
+struct ConnectionConfig {
+  int64_t max_connection_idle_ms = 5 * 60 * 1000;  // a connection with no call for this long is closed
+  int64_t max_connection_age_ms = 0;               // 0: no age limit
+  int64_t max_connection_age_grace_ms = 30 * 1000;
+  int max_concurrent_streams = 1000;               // per connection
+  int64_t keepalive_time_ms = 2 * 60 * 60 * 1000;  // server pings an idle connection this often
+  int64_t keepalive_timeout_ms = 20 * 1000;
+  int64_t min_client_ping_interval_ms = 5 * 60 * 1000;  // clients pinging more often are dropped
+  bool operator==(const ConnectionConfig&) const = default;
 };
 
 struct Config {
   std::filesystem::path source_path;
   std::string listen_address = "127.0.0.1:50051";
   std::optional<TlsConfig> tls;
+  // Absent: no `auth:` section in the file.
+  std::optional<AuthConfig> auth;
+  // Plaintext gRPC on an address other than loopback or a unix socket is refused without it.
+  bool allow_insecure = false;
+  ConnectionConfig connections;
   // Unix domain socket for cds.admin.v1.Admin; empty disables the admin API.
   std::filesystem::path admin_socket;
   // host:port for the Prometheus endpoint; empty disables it.
   std::string metrics_address;
+  // Where the audit trail lives: "sqlite" (audit_path, one file per instance) or "postgresql"
+  // (audit_postgresql_dsn, one database shared by every replica).
+  std::string audit_backend = "sqlite";
   std::filesystem::path audit_path;
-  bool audit_store_requests = true;
+  // libpq connection string (https://www.postgresql.org/docs/15/libpq-connect.html); keep the
+  // password out of it (use PGPASSFILE / ~/.pgpass): the config file is world-readable.
+  std::string audit_postgresql_dsn;
+  // Full requests and responses, sealed with AES-256-GCM; off keeps only the compact record.
+  bool audit_store_requests = false;
+  // sync: an answer leaves only after its record is committed. async: see docs/operations.md.
+  bool audit_sync = true;
+  long long audit_max_queue_bytes = 64LL << 20;
+  std::filesystem::path audit_pseudonym_key_file;   // empty: <audit_path>.pseudonym.key
+  std::filesystem::path audit_encryption_key_file;  // empty: <audit_path>.encryption.key
+  int audit_retention_days = 0;                     // 0 keeps every record
   std::string log_format = "text";
   std::string log_level = "info";
   bool watch_config = false;

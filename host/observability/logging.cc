@@ -33,7 +33,7 @@ void ConfigureLogging(const std::string& format, const std::string& level) {
   } else {
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %l %v", spdlog::pattern_time_type::utc);
   }
-  spdlog::set_level(spdlog::level::from_str(level == "warn" ? "warning" : level));
+  SetLogLevel(level);
   spdlog::flush_on(spdlog::level::info);
   // libprotobuf (shared with the plugins) would otherwise write to stderr in its own format.
   // Its messages name fields and types, never field values.
@@ -41,6 +41,10 @@ void ConfigureLogging(const std::string& format, const std::string& level) {
     LogEvent(level >= google::protobuf::LOGLEVEL_ERROR ? LogLevel::kError : LogLevel::kWarn, "protobuf",
              {{"message", message}});
   });
+}
+
+void SetLogLevel(const std::string& level) {
+  spdlog::set_level(spdlog::level::from_str(level == "warn" ? "warning" : level));
 }
 
 void LogEvent(LogLevel level, const std::string& event, const nlohmann::json& fields) {
@@ -56,9 +60,18 @@ void LogEvent(LogLevel level, const std::string& event, const nlohmann::json& fi
   }
   std::string text = event;
   for (auto it = fields.begin(); it != fields.end(); ++it) {
+    // Plain strings print as they are; anything that could forge a line or a field (control
+    // characters, quotes, backslashes, bytes that are not ASCII) is printed as an escaped JSON
+    // string instead.
+    const bool plain = it->is_string() && [&] {
+      for (unsigned char c : it->get_ref<const std::string&>()) {
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return false;
+      }
+      return true;
+    }();
     text += " " + it.key() + "=" +
-            (it->is_string() ? it->get<std::string>()
-                             : it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+            (plain ? it->get<std::string>()
+                   : it->dump(-1, ' ', true, nlohmann::json::error_handler_t::replace));
   }
   logger->log(spd_level, "{}", text);
 }

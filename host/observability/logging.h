@@ -12,6 +12,8 @@ enum class LogLevel { kDebug, kInfo, kWarn, kError };
 
 // format: "text" or "json"; level: trace, debug, info, warn or error.
 void ConfigureLogging(const std::string& format, const std::string& level);
+// Changes the level only (applied on reload).
+void SetLogLevel(const std::string& level);
 
 // Writes one event. `fields` must hold no patient data.
 void LogEvent(LogLevel level, const std::string& event, const nlohmann::json& fields = nlohmann::json::object());

@@ -31,7 +31,12 @@ std::vector<prometheus::MetricFamily> MetricsCollector::Collect() const {
   auto calls = Family("cdsd_service_calls_total", "Plugin evaluate calls per service", MetricType::Counter);
   auto errors = Family("cdsd_service_errors_total", "Plugin calls that returned an error or malformed bytes", MetricType::Counter);
   auto timeouts = Family("cdsd_service_timeouts_total", "Plugin calls that passed their timeout", MetricType::Counter);
-  auto stuck = Family("cdsd_service_stuck_calls", "Plugin calls still running past their timeout", MetricType::Gauge);
+  auto expired = Family("cdsd_service_expired_total", "Plugin calls that reached their deadline still queued (never started)",
+                        MetricType::Counter);
+  auto shed = Family("cdsd_service_shed_total", "Evaluate calls refused RESOURCE_EXHAUSTED because this service's queue was too long",
+                     MetricType::Counter);
+  auto stuck = Family("cdsd_service_stuck_calls", "Plugin calls abandoned at their deadline and still inside the plugin",
+                      MetricType::Gauge);
   auto loaded = Family("cdsd_service_loaded", "1 when the configured service is loaded and serving", MetricType::Gauge);
   auto latency = Family("cdsd_service_latency_seconds", "Plugin evaluate latency", MetricType::Histogram);
   for (const ConfiguredPlugin& entry : snapshot->plugins()) {
@@ -40,6 +45,8 @@ std::vector<prometheus::MetricFamily> MetricsCollector::Collect() const {
     calls.metric.push_back(Value(stats->calls.load(), labels));
     errors.metric.push_back(Value(stats->errors.load(), labels));
     timeouts.metric.push_back(Value(stats->timeouts.load(), labels));
+    expired.metric.push_back(Value(stats->expired.load(), labels));
+    shed.metric.push_back(Value(stats->shed.load(), labels));
     const int64_t stuck_now = entry.service ? entry.service->stuck_calls().load() : 0;
     stuck.metric.push_back(Value(std::max<int64_t>(0, stuck_now), labels));
     loaded.metric.push_back(Value(entry.state == PluginState::kLoaded ? 1 : 0, labels));
@@ -64,14 +71,21 @@ std::vector<prometheus::MetricFamily> MetricsCollector::Collect() const {
   auto reloads = Family("cdsd_reloads_total", "Configuration reloads by result", MetricType::Counter);
   reloads.metric.push_back(Value(server_.reload_stats().succeeded.load(), {{"result", "success"}}));
   reloads.metric.push_back(Value(server_.reload_stats().failed.load(), {{"result", "failure"}}));
-  std::vector<prometheus::MetricFamily> families{calls, errors, timeouts, stuck, loaded, latency, generation, reloads};
+  std::vector<prometheus::MetricFamily> families{calls, errors, timeouts, expired, shed, stuck, loaded, latency, generation, reloads};
   if (const AuditTrail* audit = server_.audit()) {
     auto written = Family("cdsd_audit_records_written_total", "Evaluations committed to the audit trail", MetricType::Counter);
     written.metric.push_back(Value(audit->written()));
-    auto failed = Family("cdsd_audit_write_failures_total", "Evaluations whose audit commit failed", MetricType::Counter);
+    auto failed = Family("cdsd_audit_write_failures_total",
+                         "Audit records (evaluations, or feedback requests) whose commit failed", MetricType::Counter);
     failed.metric.push_back(Value(audit->failed_writes()));
+    auto queued = Family("cdsd_audit_queue_bytes", "Bytes of audit records waiting for the writer", MetricType::Gauge);
+    queued.metric.push_back(Value(static_cast<double>(audit->queued_bytes())));
+    auto writing = Family("cdsd_audit_healthy", "1 while audit writes succeed, 0 after a failed write", MetricType::Gauge);
+    writing.metric.push_back(Value(audit->healthy() ? 1.0 : 0.0));
     families.push_back(written);
     families.push_back(failed);
+    families.push_back(queued);
+    families.push_back(writing);
   }
   return families;
 }

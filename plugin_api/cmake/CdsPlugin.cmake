@@ -55,8 +55,15 @@ function(cds_add_plugin target)
   if(CDS_PLUGIN_OUTPUT_DIR)
     set_target_properties(${target} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${CDS_PLUGIN_OUTPUT_DIR})
   endif()
+  # --no-undefined proves the plugin needs nothing the host does not give it. A sanitizer build
+  # (CDS_PLUGIN_SANITIZED) turns it off: clang keeps the sanitizer runtime in the executable, so
+  # an instrumented plugin's references to it resolve only at load time.
+  set(no_undefined -Wl,--no-undefined)
+  if(CDS_PLUGIN_SANITIZED)
+    set(no_undefined)
+  endif()
   target_link_options(${target} PRIVATE
-    -Wl,--version-script=${version_script} -Wl,--no-undefined -Wl,-z,now)
+    -Wl,--version-script=${version_script} ${no_undefined} -Wl,-z,now)
   if(arg_KNOWLEDGE)
     cds_embed_files(${target} ${arg_KNOWLEDGE})
   endif()

@@ -47,6 +47,30 @@ plugins:
   EXPECT_EQ(c.plugins[1].timeout.count(), 500) << "default timeout";
 }
 
+TEST(Config, ReadsTheAuditSettingsAndDefaultsToSyncWithoutFullRequests) {
+  auto defaults = Parse("plugins: []\n");
+  ASSERT_TRUE(defaults.config) << AllProblems(defaults);
+  EXPECT_TRUE(defaults.config->audit_sync);
+  EXPECT_FALSE(defaults.config->audit_store_requests);
+  auto r = Parse(R"(audit: {path: a.sqlite, durability: async, max_queue_bytes: 1048576, retention_days: 30,
+        pseudonym_key_file: keys/p.key, encryption_key_file: /k/e.key, store_requests: true}
+plugins: []
+)");
+  ASSERT_TRUE(r.config) << AllProblems(r);
+  EXPECT_FALSE(r.config->audit_sync);
+  EXPECT_EQ(r.config->audit_max_queue_bytes, 1048576);
+  EXPECT_EQ(r.config->audit_retention_days, 30);
+  EXPECT_EQ(r.config->audit_pseudonym_key_file, "/etc/cdsd/keys/p.key");
+  EXPECT_EQ(r.config->audit_encryption_key_file, "/k/e.key");
+}
+
+TEST(Config, RejectsAnUnknownAuditDurabilityAndATinyQueue) {
+  auto r = Parse("audit: {durability: sometimes, max_queue_bytes: 10}\nplugins: []\n");
+  EXPECT_FALSE(r.config);
+  EXPECT_NE(AllProblems(r).find("audit.durability must be sync or async"), std::string::npos) << AllProblems(r);
+  EXPECT_NE(AllProblems(r).find("max_queue_bytes"), std::string::npos) << AllProblems(r);
+}
+
 TEST(Config, ReportsEveryProblemWithItsLineAndColumn) {
   auto r = Parse(R"(listen: 127.0.0.1:50051
 plugins:

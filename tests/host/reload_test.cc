@@ -193,3 +193,58 @@ TEST(ReloadQuarantine, ReplacingAHungPluginClearsItsQuarantine) {
 
 }  // namespace
 }  // namespace cdsd
+
+namespace cdsd {
+namespace {
+
+// Every key either applies on reload or is refused with its name: never silently ignored.
+TEST(ReloadKeys, AKeyThatCannotApplyIsRefusedByName) {
+  TestServer server({Echo()});
+  std::string yaml = testing::ConfigYaml({Echo()});
+  yaml.replace(yaml.find("audit: {path: audit.sqlite}"), std::string("audit: {path: audit.sqlite}").size(),
+               "audit: {path: audit.sqlite, store_requests: true}");
+  std::ofstream(server.config_path()) << yaml;
+  auto result = server.server().Reload();
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(std::string(result.status().message()), ::testing::HasSubstr("audit.store_requests cannot change"));
+}
+
+TEST(ReloadKeys, MaxStuckCallsAndLogLevelApply) {
+  TestServer server({Echo()});
+  server.WriteConfig({Echo()}, "max_stuck_calls: 2\nlogging: {level: warn}\n");
+  auto result = server.server().Reload();
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_THAT(*result, ::testing::Contains("max_stuck_calls 4 -> 2"));
+  EXPECT_THAT(*result, ::testing::Contains("logging.level info -> warn"));
+  EXPECT_EQ(server.server().snapshots().Get()->config().max_stuck_calls, 2);
+}
+
+TEST(ReloadKeys, CommandLineOverridesDoNotBlockReloads) {
+  testing::TempDir dir;
+  const auto config_path = dir.path() / "cdsd.yaml";
+  std::string yaml = testing::ConfigYaml({Echo()});
+  yaml.replace(yaml.find("listen: 127.0.0.1:0"), std::string("listen: 127.0.0.1:0").size(), "listen: 127.0.0.1:1");
+  std::ofstream(config_path) << yaml;
+  ConfigLoadResult loaded = LoadConfigFile(config_path);
+  ASSERT_TRUE(loaded.config);
+  auto server = CdsServer::Start(*loaded.config, {"127.0.0.1:0", (dir.path() / "override.sock").string()});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto result = (*server)->Reload();
+  EXPECT_TRUE(result.ok()) << "--listen and --admin-socket are part of the effective config: " << result.status();
+  (*server)->Shutdown(std::chrono::milliseconds(1000));
+}
+
+TEST(AdminSocket, AFileThatIsNotOurSocketIsNeverRemoved) {
+  testing::TempDir dir;
+  const auto config_path = dir.path() / "cdsd.yaml";
+  std::ofstream(config_path) << testing::ConfigYaml({Echo()});
+  std::ofstream(dir.path() / "admin.sock") << "not a socket";
+  ConfigLoadResult loaded = LoadConfigFile(config_path);
+  ASSERT_TRUE(loaded.config);
+  auto server = CdsServer::Start(*loaded.config, {});
+  EXPECT_FALSE(server.ok()) << "a file at the admin socket path must stop startup";
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "admin.sock")) << "cdsd removed a file it does not own";
+}
+
+}  // namespace
+}  // namespace cdsd

@@ -1,8 +1,8 @@
 # Script mode: what a vendor does, start to finish. Installs the SDK from the cdsd build tree into
 # a fresh prefix, configures and builds examples/vendor_plugin against it in a separate build
-# folder, proves nothing in that build reaches into the cdsd source tree, and runs
-# cds-plugin-check on the result.
-#   cmake -DCDS_BINARY_DIR=... -DCDS_SOURCE_DIR=... -DWORK_DIR=... -DCHECKER=... -DGENERATOR=... -P this
+# folder, proves nothing in that build reaches into the cdsd source tree, and runs the
+# cds-plugin-check installed with the SDK on the result.
+#   cmake -DCDS_BINARY_DIR=... -DCDS_SOURCE_DIR=... -DWORK_DIR=... -DGENERATOR=... -P this
 
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
@@ -19,10 +19,10 @@ file(REMOVE_RECURSE ${WORK_DIR})
 
 run(${CMAKE_COMMAND} --install ${CDS_BINARY_DIR} --component cds_plugin_sdk --prefix ${prefix})
 foreach(installed
-    include/cds/plugin_api.h include/cds/sdk/plugin.h include/cds/sdk/settings.h
+    bin/cds-plugin-check include/cds/plugin_api.h include/cds/sdk/plugin.h include/cds/sdk/settings.h
     include/cds/sdk/clinical.h include/cds/sdk/calendar.h
-    lib/cmake/CdsPluginSdk/CdsPluginSdkConfig.cmake
-    lib/cmake/CdsPluginSdk/CdsPluginSdkConfigVersion.cmake
+    ${LIBDIR}/cmake/CdsPluginSdk/CdsPluginSdkConfig.cmake
+    ${LIBDIR}/cmake/CdsPluginSdk/CdsPluginSdkConfigVersion.cmake
     share/cds-plugin-sdk/cds_plugin.map share/cds-plugin-sdk/cmake/CdsPlugin.cmake
     share/cds-plugin-sdk/protos/cds/plugin/v1/plugin.proto)
   if(NOT EXISTS ${prefix}/${installed})
@@ -43,5 +43,5 @@ foreach(forbidden ${CDS_SOURCE_DIR}/plugin_api ${CDS_SOURCE_DIR}/protos ${CDS_BI
   endif()
 endforeach()
 
-run(${CHECKER} ${build}/libacme_weight_recency.so --settings ${example}/settings.json
+run(${prefix}/bin/cds-plugin-check ${build}/libacme_weight_recency.so --settings ${example}/settings.json
     --requests ${example}/requests)

@@ -44,7 +44,7 @@ std::string ConfigYaml(const std::vector<PluginEntry>& plugins, const std::strin
   for (const PluginEntry& p : plugins) {
     yaml += "  - id: " + p.id + "\n    path: " + p.path.string() + "\n    timeout_ms: " +
             std::to_string(p.timeout_ms) + "\n    enabled: " + (p.enabled ? "true" : "false") +
-            "\n    settings: " + p.settings_yaml + "\n";
+            "\n    settings: " + p.settings_yaml + "\n" + (p.sha256.empty() ? "" : "    sha256: " + p.sha256 + "\n");
   }
   if (plugins.empty()) yaml += "  []\n";
   return yaml;

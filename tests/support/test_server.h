@@ -29,6 +29,7 @@ struct PluginEntry {
   int timeout_ms = 1000;
   std::string settings_yaml = "{}";
   bool enabled = true;
+  std::string sha256;  // written as `sha256:` when set
 };
 
 // A fresh folder under the system temp dir, removed by the destructor.

@@ -64,7 +64,9 @@ CheckResult CheckCards(const PluginUnderTest& plugin, const Activity& activity) 
   auto [instance, failure] = NewInstanceFor(kName, plugin);
   if (failure) return *failure;
   std::vector<std::string> problems;
+  std::vector<std::string> warnings;
   size_t total = 0;
+  size_t total_warnings = 0;
   int cards = 0;
   for (const SampleRequest& sample : plugin.samples()) {
     activity.Note("evaluate " + sample.name);
@@ -73,25 +75,37 @@ CheckResult CheckCards(const PluginUnderTest& plugin, const Activity& activity) 
     if (!output.ParseFromString(Call(*instance, sample.bytes).response)) continue;
     for (int i = 0; i < output.cards_size(); ++i) {
       ++cards;
-      for (const std::string& problem : CardProblems(output.cards(i))) {
-        NoteProblem(problems, total, sample.name + " card " + std::to_string(i + 1) + " (\"" +
-                                         Excerpt(output.cards(i).summary()) + "\"): " + problem);
+      const std::string where = sample.name + " card " + std::to_string(i + 1) + " (\"" +
+                                Excerpt(output.cards(i).summary()) + "\"): ";
+      const CardFindings findings = CardProblems(output.cards(i), plugin.library().info());
+      for (const std::string& problem : findings.failures) {
+        NoteProblem(problems, total, where + problem);
+      }
+      for (const std::string& warning : findings.warnings) {
+        NoteProblem(warnings, total_warnings, "warning: " + where + warning);
       }
     }
   }
   NoteOmitted(problems, total);
+  NoteOmitted(warnings, total_warnings);
   if (cards == 0) {
     return CheckResult::Fail(kName, "no sample request produced a card, so none could be checked",
                              {"pass --requests with requests that should produce cards"});
   }
   if (total > 0) {
+    problems.insert(problems.end(), warnings.begin(), warnings.end());
     return CheckResult::Fail(kName, std::to_string(total) + " problems in " +
                                         std::to_string(cards) + " cards",
                              std::move(problems));
   }
-  return CheckResult::Pass(kName, std::to_string(cards) + " cards well-formed (summary under " +
-                                      std::to_string(kMaxSummaryBytes + 1) +
-                                      " bytes, indicator, source, citations)");
+  CheckResult result = CheckResult::Pass(
+      kName, std::to_string(cards) + " cards well-formed and safe (summary, indicator, source, "
+                                     "citations, links, markdown, suggestions, actions, override "
+                                     "reasons, uuids, vendor decision)" +
+                 (total_warnings > 0 ? ", " + std::to_string(total_warnings) + " warnings" : ""));
+  // Warnings are listed under the passing check: they name what one EHR refuses.
+  result.problems = std::move(warnings);
+  return result;
 }
 
 CheckResult CheckDeterminism(const PluginUnderTest& plugin, const Activity& activity) {

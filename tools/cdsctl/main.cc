@@ -16,6 +16,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "audit_commands.h"
+#include "plugin/plugin_trust.h"
 #include "card_printer.h"
 
 namespace {
@@ -219,7 +221,25 @@ int main(int argc, char** argv) {
   auto* plugins = app.add_subcommand("plugins", "List configured plugins, their state and statistics (admin socket)");
   auto* reload = app.add_subcommand("reload", "Reload the config file; non-zero exit if refused (admin socket)");
 
+  std::string hash_file;
+  auto* plugin_hash = app.add_subcommand("plugin-hash", "Print the sha256 to pin a plugin file with in the config");
+  plugin_hash->add_option("file", hash_file, "Plugin .so file")->required()->check(CLI::ExistingFile);
+
+  AuditCommands audit;
+  audit.Register(app);
+
   CLI11_PARSE(app, argc, argv);
+  if (auto code = audit.Run()) return *code;
+  if (plugin_hash->parsed()) {
+    // The same checks cdsd makes before loading, so a file it would refuse is reported here.
+    if (absl::Status trusted = cdsd::CheckPluginTrust(hash_file); !trusted.ok()) {
+      std::cerr << "warning: cdsd would refuse this file: " << trusted.message() << "\n";
+    }
+    auto hash = cdsd::FileSha256(hash_file);
+    if (!hash.ok()) return std::cerr << "error: " << hash.status().message() << "\n", 3;
+    std::cout << "sha256: " << *hash << "\n";
+    return 0;
+  }
   if (services->parsed()) return Services(o, hook);
   if (evaluate->parsed()) return Evaluate(o, input, service_ids);
   if (feedback->parsed()) return Feedback(o, card, outcome, reason, comment);
