@@ -4,6 +4,8 @@
 //   cdsd_load_bench --target ADDR [--in-flight N]  drive an already running server (for profiling)
 //   cdsd_load_bench --audit [--seconds S] [--large-seconds L]  audit durability sync vs async, then
 //                                                   the daemon's peak RSS and bytes per record over a long run
+//   cdsd_load_bench --auth [--seconds S]            caller authentication off, RS384 and ES384
+//                                                   side by side (each call a fresh, pre-minted token)
 //   cdsd_load_bench --serve-bare RESPONSE --ready-file F   (internal: the bare server)
 #include <CLI/CLI.hpp>
 #include <cds/v1/decision_support.grpc.pb.h>
@@ -21,6 +23,7 @@
 #include <thread>
 
 #include "observability/latency_histogram.h"
+#include "security/token_minter.h"
 
 namespace {
 
@@ -109,8 +112,15 @@ struct LoadResult {
   cdsd::LatencyHistogram::Snapshot latency;
 };
 
+// Bearer tokens handed out one per call; past the end a call goes without one (and is refused).
+struct TokenSupply {
+  std::vector<std::string> tokens;
+  std::atomic<size_t> next{0};
+};
+
 // Keeps `in_flight` Evaluate calls outstanding for `seconds` using the callback client API.
-LoadResult Drive(const std::string& address, const cds::v1::EvaluateRequest& request, int in_flight, double seconds) {
+LoadResult Drive(const std::string& address, const cds::v1::EvaluateRequest& request, int in_flight, double seconds,
+                 TokenSupply* tokens = nullptr) {
   auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   auto stub = cds::v1::DecisionSupport::NewStub(channel);
   cdsd::LatencyHistogram histogram;
@@ -129,6 +139,10 @@ LoadResult Drive(const std::string& address, const cds::v1::EvaluateRequest& req
     auto* call = new Call;
     call->start = std::chrono::steady_clock::now();
     call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (tokens != nullptr) {
+      const size_t i = tokens->next.fetch_add(1);
+      if (i < tokens->tokens.size()) call->context.AddMetadata("authorization", "Bearer " + tokens->tokens[i]);
+    }
     outstanding.fetch_add(1);
     stub->async()->Evaluate(&call->context, &request, &call->response, [&, call](grpc::Status status) {
       histogram.Record(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - call->start).count());
@@ -175,10 +189,11 @@ long StatusKb(pid_t pid, const std::string& key) {
   return -1;
 }
 
-void WriteConfig(const std::filesystem::path& dir, int services, const std::string& audit_extra) {
+void WriteConfig(const std::filesystem::path& dir, int services, const std::string& audit_extra,
+                 const std::string& extra_yaml = "") {
   std::ofstream config(dir / "cdsd.yaml");
   config << "listen: 127.0.0.1:0\naudit: {path: " << (dir / "audit.sqlite").string() << audit_extra
-         << "}\nlogging: {level: warn}\nplugins:\n";
+         << "}\nlogging: {level: warn}\n" << extra_yaml << "plugins:\n";
   for (int i = 0; i < services; ++i) {
     config << "  - id: echo-" << i << "\n    path: " << CDS_TEST_PLUGIN_DIR << "/libcds_test_echo.so\n    timeout_ms: 1000\n";
   }
@@ -230,6 +245,64 @@ int CompareAudit(const std::filesystem::path& dir, const cds::v1::EvaluateReques
   return failures == 0 ? 0 : 1;
 }
 
+// Mints `count` tokens on every core (RSA signing is slow; minting is not what is measured).
+void Mint(const cdsd::testing::SigningKey& key, const std::string& iss, const std::string& aud, size_t count,
+          TokenSupply& supply) {
+  supply.tokens.assign(count, "");
+  supply.next = 0;
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> minters;
+  for (unsigned t = 0; t < threads; ++t) {
+    minters.emplace_back([&, t] {
+      for (size_t i = t; i < count; i += threads) supply.tokens[i] = key.Sign({}, cdsd::testing::GoodClaims(iss, aud));
+    });
+  }
+  for (auto& m : minters) m.join();
+}
+
+// The same cdsd (three echo services, audit on) without an auth section, then with RS384 and
+// ES384 bearer tokens, at 1 and 100 in flight. Every call carries a token used once.
+int CompareAuth(const std::filesystem::path& dir, const cds::v1::EvaluateRequest& request, int services,
+                double seconds) {
+  const std::string iss = "https://ehr.example.org", aud = "https://cds.example.org/cds-services";
+  cdsd::testing::SigningKey rsa(cdsd::testing::SigningAlg::kRs384, "rsa-1");
+  cdsd::testing::SigningKey ec(cdsd::testing::SigningAlg::kEs384, "ec-1");
+  std::cout << std::left << std::setw(22) << "caller authentication" << std::right << std::setw(10) << "in-flight"
+            << std::setw(12) << "req/s" << std::setw(11) << "mean us" << std::setw(11) << "p50 us" << std::setw(11)
+            << "p99 us" << std::setw(9) << "failed" << "\n";
+  uint64_t failures = 0;
+  for (const char* mode : {"off", "RS384", "ES384"}) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const cdsd::testing::SigningKey* key = std::string(mode) == "RS384" ? &rsa : std::string(mode) == "ES384" ? &ec : nullptr;
+    std::string auth;
+    if (key != nullptr) {
+      cdsd::testing::WriteJwks(dir / "ehr.jwks", {key});
+      auth = "auth: {audience: \"" + aud + "\", jti_cache_size: 10000000, issuers: [{iss: \"" + iss +
+             "\", jwks_file: " + (dir / "ehr.jwks").string() + "}]}\n";
+    }
+    WriteConfig(dir, services, "", auth);
+    Child cdsd({std::string(CDS_BINARY_DIR) + "/host/cdsd", "--config", (dir / "cdsd.yaml").string(), "--ready-file",
+                (dir / "cdsd.ready").string()},
+               (dir / "cdsd.ready").string());
+    if (cdsd.address().empty()) return std::cerr << "cdsd did not start (" << mode << ")\n", 1;
+    for (int in_flight : {1, 100}) {
+      // Enough tokens for the measured rate of an unauthenticated cdsd, with room to spare.
+      const size_t needed = static_cast<size_t>((in_flight == 1 ? 4000 : 12000) * (seconds + 0.5));
+      TokenSupply supply;
+      if (key != nullptr) Mint(*key, iss, aud, needed, supply);
+      Drive(cdsd.address(), request, in_flight, 0.5, key ? &supply : nullptr);
+      const LoadResult r = Drive(cdsd.address(), request, in_flight, seconds, key ? &supply : nullptr);
+      Print(mode, in_flight, r);
+      failures += r.failed;
+      if (key != nullptr && supply.next.load() > supply.tokens.size()) {
+        std::cout << "  (ran out of minted tokens: the failures are calls without one)\n";
+      }
+    }
+  }
+  return failures == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -249,6 +322,8 @@ int main(int argc, char** argv) {
   double large_seconds = 60;
   app.add_flag("--audit", audit, "Compare audit durability sync and async, then a long run for RSS");
   app.add_option("--large-seconds", large_seconds, "Length of the long --audit run")->check(CLI::Range(1.0, 3600.0));
+  bool auth = false;
+  app.add_flag("--auth", auth, "Compare caller authentication off, RS384 and ES384");
   CLI11_PARSE(app, argc, argv);
   if (!bare_response.empty()) return ServeBare(bare_response, ready_file);
 
@@ -261,6 +336,11 @@ int main(int argc, char** argv) {
   request.mutable_patient()->set_birth_date("1980-05-17");
   request.set_evaluation_date("2026-11-21");
 
+  if (auth) {
+    const int code = CompareAuth(dir, request, services, seconds);
+    std::filesystem::remove_all(dir);
+    return code;
+  }
   if (audit) {
     const int code = CompareAudit(dir, request, services, seconds, large_seconds);
     std::filesystem::remove_all(dir);

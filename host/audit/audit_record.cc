@@ -84,6 +84,7 @@ EvaluationEntry BuildEvaluationEntry(const cds::v1::EvaluateRequest& request,
                {"evaluation_time", TimeUtil::ToString(response.evaluation_time())},
                {"evaluation_date", response.evaluation_date()},
                {"caller", request.user_id()},
+               {"client", {{"iss", facts.client_issuer}, {"sub", facts.client_subject}}},
                {"patient_pseudonym", Pseudonym(pseudonym_key, request.patient().patient_id())},
                {"encounter_pseudonym", Pseudonym(pseudonym_key, request.encounter_id())},
                {"config_generation", facts.config_generation},
@@ -96,8 +97,11 @@ EvaluationEntry BuildEvaluationEntry(const cds::v1::EvaluateRequest& request,
   return entry;
 }
 
-FeedbackEntry BuildFeedbackEntry(const cds::v1::Feedback& feedback, int64_t received_unix_micros) {
+FeedbackEntry BuildFeedbackEntry(const cds::v1::Feedback& feedback, int64_t received_unix_micros,
+                                 std::string client_issuer, std::string client_subject) {
   FeedbackEntry entry;
+  entry.client_issuer = std::move(client_issuer);
+  entry.client_subject = std::move(client_subject);
   entry.card_uuid = feedback.card_uuid();
   entry.outcome = cds::v1::FeedbackOutcome_Name(feedback.outcome());
   entry.outcome_time = feedback.has_outcome_time() ? TimeUtil::ToString(feedback.outcome_time()) : "";
@@ -109,6 +113,7 @@ FeedbackEntry BuildFeedbackEntry(const cds::v1::Feedback& feedback, int64_t rece
                {"outcome", entry.outcome},
                {"outcome_time", entry.outcome_time},
                {"received_us", received_unix_micros},
+               {"client", {{"iss", entry.client_issuer}, {"sub", entry.client_subject}}},
                {"override_reason", {{"system", feedback.override_reason().system()},
                                     {"code", feedback.override_reason().code()}}},
                {"accepted_suggestions", accepted},

@@ -35,6 +35,10 @@ struct FeedbackEntry {
   std::string outcome;
   std::string outcome_time;
   int64_t received_unix_micros = 0;
+  // The authenticated client giving it; empty when authentication is off. When set, the card
+  // must have been issued to the same client (iss and sub), or the entry is refused.
+  std::string client_issuer;
+  std::string client_subject;
   std::string body;  // canonical JSON: override reason code, accepted suggestions, comment digest
 };
 
@@ -87,13 +91,21 @@ class ChainWalk {
   VerifyReport report_;
 };
 
+// The one refusal for feedback on a card that is unknown or (with a client on the entry) was
+// issued to another client.
+inline absl::Status UnknownCardError(size_t index, const FeedbackEntry& entry) {
+  return absl::NotFoundError("feedback[" + std::to_string(index) + "].card_uuid: no card with this uuid was issued" +
+                             (entry.client_issuer.empty() ? "" : " to this client"));
+}
+
 class AuditStore {
  public:
   virtual ~AuditStore() = default;
   // Appends every entry in one transaction, chaining each to the one before: all or none.
   virtual absl::Status AppendBatch(const std::vector<EvaluationEntry>& batch) = 0;
   // Stores feedback in one transaction. NOT_FOUND naming the index when a card uuid was never
-  // issued (then nothing is stored). Returns how many entries were new (replays are not).
+  // issued, or (with a client on the entry) was issued to another client: the same message for
+  // both, so a caller cannot probe for other clients' cards. Then nothing is stored. Returns how many entries were new (replays are not).
   virtual absl::StatusOr<int> AppendFeedback(const std::vector<FeedbackEntry>& entries) = 0;
   virtual absl::StatusOr<std::vector<StoredEvaluation>> Query(const AuditQuery& query) = 0;
   // Recomputes the chain from the oldest kept record and names the first that does not match.

@@ -122,11 +122,12 @@ void AuditTrail::Record(const cds::v1::EvaluateRequest& request, const cds::v1::
 }
 
 void AuditTrail::RecordFeedback(const cds::v1::SubmitFeedbackRequest& request, int64_t received,
-                                FeedbackDone done) {
+                                FeedbackDone done, const std::string& client_issuer,
+                                const std::string& client_subject) {
   FeedbackCommand command;
   size_t bytes = kCommandOverhead;
   for (const auto& f : request.feedback()) {
-    command.entries.push_back(BuildFeedbackEntry(f, received));
+    command.entries.push_back(BuildFeedbackEntry(f, received, client_issuer, client_subject));
     bytes += kCommandOverhead + command.entries.back().body.size();
   }
   command.done = std::move(done);

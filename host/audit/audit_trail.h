@@ -62,8 +62,11 @@ class AuditTrail {
   using FeedbackDone = std::function<void(absl::Status status, int recorded)>;
   // Records feedback once everything queued before it is written. NOT_FOUND (naming the index)
   // if any card uuid was never issued; a replayed entry counts as recorded once only.
+  // With `client_issuer` set (authentication on), only the client a card was issued to may give
+  // feedback on it; another client's card is NOT_FOUND like an unknown one.
   void RecordFeedback(const cds::v1::SubmitFeedbackRequest& request, int64_t received_unix_micros,
-                      FeedbackDone done);
+                      FeedbackDone done, const std::string& client_issuer = "",
+                      const std::string& client_subject = "");
 
   // Blocks until everything queued so far is committed (tests and shutdown).
   void Flush();

@@ -118,7 +118,11 @@ absl::StatusOr<PostgresSession*> PostgresAuditStore::Connection() {
     connection->prepare("insert_evaluation",
                         "INSERT INTO evaluations VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
     connection->prepare("insert_card", "INSERT INTO cards VALUES ($1, $2) ON CONFLICT DO NOTHING");
-    connection->prepare("card_known", "SELECT 1 FROM cards WHERE card_uuid = $1");
+    // The client a card was issued to is read from the hashed body of its evaluation.
+    connection->prepare("card_known",
+                        "SELECT coalesce(e.body::jsonb -> 'client' ->> 'iss', ''),"
+                        " coalesce(e.body::jsonb -> 'client' ->> 'sub', '')"
+                        " FROM cards c JOIN evaluations e ON e.sequence = c.sequence WHERE c.card_uuid = $1");
     connection->prepare("insert_feedback",
                         "INSERT INTO feedback (card_uuid, outcome, outcome_time, received_us, body)"
                         " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING");
@@ -174,8 +178,12 @@ absl::StatusOr<int> PostgresAuditStore::AppendFeedback(const std::vector<Feedbac
   return Run<int>("storing feedback", [&](pqxx::connection& c) -> absl::StatusOr<int> {
     pqxx::work tx(c);
     for (size_t i = 0; i < entries.size(); ++i) {
-      if (tx.exec_prepared("card_known", entries[i].card_uuid).empty()) {
-        return absl::NotFoundError("feedback[" + std::to_string(i) + "].card_uuid: no card with this uuid was issued");
+      const FeedbackEntry& f = entries[i];
+      const pqxx::result card = tx.exec_prepared("card_known", f.card_uuid);
+      if (card.empty()) return UnknownCardError(i, f);
+      if (!f.client_issuer.empty() && (card[0][0].as<std::string>() != f.client_issuer ||
+                                       card[0][1].as<std::string>() != f.client_subject)) {
+        return UnknownCardError(i, f);
       }
     }
     int added = 0;

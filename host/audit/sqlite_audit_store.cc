@@ -222,14 +222,18 @@ absl::Status SqliteAuditStore::AppendBatch(const std::vector<EvaluationEntry>& b
 absl::StatusOr<int> SqliteAuditStore::AppendFeedback(const std::vector<FeedbackEntry>& entries) {
   if (absl::Status s = CheckFileIdentity(); !s.ok()) return s;
   {
-    Statement known(db_, "SELECT 1 FROM cards WHERE card_uuid = ?1");
+    // The client the card was issued to is read from the hashed body of its evaluation.
+    Statement known(db_,
+                    "SELECT json_extract(e.body, '$.client.iss'), json_extract(e.body, '$.client.sub')"
+                    " FROM cards c JOIN evaluations e ON e.sequence = c.sequence WHERE c.card_uuid = ?1");
     for (size_t i = 0; i < entries.size(); ++i) {
-      const int rc = known.Text(1, entries[i].card_uuid).Step();
+      const FeedbackEntry& f = entries[i];
+      const int rc = known.Text(1, f.card_uuid).Step();
+      const bool found = rc == SQLITE_ROW;
+      const bool same_client = found && known.Column(0) == f.client_issuer && known.Column(1) == f.client_subject;
       known.Reset();
-      if (rc == SQLITE_DONE) {
-        return absl::NotFoundError("feedback[" + std::to_string(i) + "].card_uuid: no card with this uuid was issued");
-      }
-      if (rc != SQLITE_ROW) return Error("looking up a card");
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error("looking up a card");
+      if (!found || (!f.client_issuer.empty() && !same_client)) return UnknownCardError(i, f);
     }
   }
   if (absl::Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;

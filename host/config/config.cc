@@ -244,10 +244,22 @@ void ReadConnections(Reader& r, const YAML::Node& node, Config& config) {
   if (auto v = r.Integer(node, "min_client_ping_interval_ms", 1000, kDay)) c.min_client_ping_interval_ms = *v;
 }
 
+void ReadLimits(Reader& r, const YAML::Node& node, Config& config) {
+  if (!node.IsMap()) {
+    r.Problem(node, "limits must be a map (max_request_bytes, max_list_items, max_string_bytes)");
+    return;
+  }
+  r.RejectUnknownKeys(node, {"max_request_bytes", "max_list_items", "max_string_bytes"}, "limits");
+  InputLimits& l = config.limits;
+  if (auto v = r.Integer(node, "max_request_bytes", 4096, 64LL * 1024 * 1024)) l.max_request_bytes = *v;
+  if (auto v = r.Integer(node, "max_list_items", 1, 100000)) l.max_list_items = *v;
+  if (auto v = r.Integer(node, "max_string_bytes", 64, 1024 * 1024)) l.max_string_bytes = *v;
+}
+
 void ReadConfig(Reader& r, const YAML::Node& root, Config& config) {
   r.RejectUnknownKeys(root,
                       {"listen", "tls", "auth", "allow_insecure", "admin_socket", "metrics_listen", "audit", "logging",
-                       "connections", "workers", "max_stuck_calls", "watch_config", "shared_settings", "plugins"},
+                       "connections", "limits", "workers", "max_stuck_calls", "watch_config", "shared_settings", "plugins"},
                       "the top level");
   if (auto listen = r.String(root, "listen")) {
     static const std::regex address(R"(^(unix:.+|\[[0-9a-fA-F:]+\]:\d{1,5}|[A-Za-z0-9.\-]+:\d{1,5})$)");
@@ -273,6 +285,7 @@ void ReadConfig(Reader& r, const YAML::Node& root, Config& config) {
   }
   if (const YAML::Node auth = root["auth"]) ReadAuth(r, auth, config);
   if (const YAML::Node connections = root["connections"]) ReadConnections(r, connections, config);
+  if (const YAML::Node limits = root["limits"]) ReadLimits(r, limits, config);
   if (auto insecure = r.Bool(root, "allow_insecure")) config.allow_insecure = *insecure;
   if (auto socket = r.String(root, "admin_socket")) {
     config.admin_socket = socket->empty() ? std::filesystem::path() : r.Resolve(*socket);

@@ -74,6 +74,15 @@ struct ConnectionConfig {
   bool operator==(const ConnectionConfig&) const = default;
 };
 
+// Bounds on what one request may hold (the `limits:` section), so no request can make cdsd
+// allocate without bound. A request beyond them is INVALID_ARGUMENT naming the field.
+struct InputLimits {
+  int64_t max_request_bytes = 4 * 1024 * 1024;  // gRPC receive limit on the EHR port
+  int64_t max_list_items = 1000;                // any repeated field, at any depth
+  int64_t max_string_bytes = 16 * 1024;         // any string field, at any depth
+  bool operator==(const InputLimits&) const = default;
+};
+
 struct Config {
   std::filesystem::path source_path;
   std::string listen_address = "127.0.0.1:50051";
@@ -83,6 +92,7 @@ struct Config {
   // Plaintext gRPC on an address other than loopback or a unix socket is refused without it.
   bool allow_insecure = false;
   ConnectionConfig connections;
+  InputLimits limits;
   // Unix domain socket for cds.admin.v1.Admin; empty disables the admin API.
   std::filesystem::path admin_socket;
   // host:port for the Prometheus endpoint; empty disables it.

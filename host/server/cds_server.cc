@@ -67,9 +67,9 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Confi
 
 // A taken port must fail startup: with SO_REUSEPORT (gRPC's default) a second server would
 // start silently and take half the connections.
-void CommonServerOptions(grpc::ServerBuilder& builder) {
+void CommonServerOptions(grpc::ServerBuilder& builder, int64_t max_request_bytes) {
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.SetMaxReceiveMessageSize(4 * 1024 * 1024);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(max_request_bytes));
 }
 
 // Connection limits on the EHR port: idle connections are closed, streams per connection are
@@ -176,6 +176,7 @@ absl::StatusOr<std::unique_ptr<CdsServer>> CdsServer::Start(Config config, const
   server->completions_ = std::make_unique<CompletionExecutor>(2);
   EvaluationContext context{server->pool_.get(), server->timer_.get(), server->completions_.get(),
                             server->audit_.get()};
+  context.limits = config.limits;
   server->service_ = std::make_unique<DecisionSupportService>(server->snapshots_, context);
   server->service_->RequireAuthentication(server->authenticator_.get());
 
@@ -184,7 +185,7 @@ absl::StatusOr<std::unique_ptr<CdsServer>> CdsServer::Start(Config config, const
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  CommonServerOptions(builder);
+  CommonServerOptions(builder, config.limits.max_request_bytes);
   ConnectionOptions(builder, config.connections);
   int port = 0;
   builder.AddListeningPort(config.listen_address, *credentials, &port);
@@ -215,7 +216,7 @@ absl::StatusOr<std::unique_ptr<CdsServer>> CdsServer::Start(Config config, const
     }
     server->admin_service_ = std::make_unique<AdminService>(*server);
     grpc::ServerBuilder admin;
-    CommonServerOptions(admin);
+    CommonServerOptions(admin, InputLimits{}.max_request_bytes);
     admin.AddListeningPort("unix:" + config.admin_socket.string(), grpc::InsecureServerCredentials());
     admin.RegisterService(server->admin_service_.get());
     server->admin_server_ = admin.BuildAndStart();
@@ -281,6 +282,7 @@ absl::StatusOr<std::vector<std::string>> CdsServer::Reload() {
              "audit.backend and audit.postgresql");
   must_match(next.worker_threads == old.worker_threads, "workers");
   must_match(next.connections == old.connections, "connections");
+  must_match(next.limits == old.limits, "limits");
   auto tls_paths = [](const std::optional<TlsConfig>& t) {
     return t ? t->certificate_chain.string() + "|" + t->private_key.string() + "|" + t->client_ca.string() + "|" +
                    std::to_string(t->reload_interval_seconds)

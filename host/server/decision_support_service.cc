@@ -3,6 +3,8 @@
 #include <cds/sdk/calendar.h>
 #include <google/protobuf/util/time_util.h>
 
+#include <set>
+
 #include "server/rpc_errors.h"
 
 namespace cdsd {
@@ -103,6 +105,7 @@ grpc::ServerUnaryReactor* DecisionSupportService::Evaluate(grpc::CallbackServerC
 
   auto messages = std::make_shared<EvaluateMessages>();
   messages->wire_response = wire_response;
+  messages->caller = std::move(caller);
   grpc::ByteBuffer bytes(*wire_request);  // shares the slices; Deserialize consumes its argument
   if (!grpc::SerializationTraits<cds::v1::EvaluateRequest>::Deserialize(&bytes, &messages->request).ok()) {
     return FinishNow(rpc, ErrorWithReason(grpc::StatusCode::INVALID_ARGUMENT,
@@ -115,7 +118,7 @@ grpc::ServerUnaryReactor* DecisionSupportService::Evaluate(grpc::CallbackServerC
   // Resolve the evaluation instant and date first: validation checks dates against them.
   google::protobuf::Timestamp evaluation_time =
       request->has_evaluation_time() ? request->evaluation_time() : TimeUtil::GetCurrentTime();
-  std::vector<FieldViolation> violations = ValidateEvaluateRequest(*request);
+  std::vector<FieldViolation> violations = ValidateEvaluateRequest(*request, context_.limits);
   if (!violations.empty()) return FinishNow(rpc, InvalidArgument("EvaluateRequest", violations));
   std::string evaluation_date = request->evaluation_date();
   if (evaluation_date.empty()) {
@@ -130,6 +133,21 @@ grpc::ServerUnaryReactor* DecisionSupportService::Evaluate(grpc::CallbackServerC
 
   auto snapshot = snapshots_.Get();
   ServiceSelection selection = SelectServices(*snapshot, *request, context_.pool->size());
+  if (selection.services.empty() && selection.unknown.empty() && request->service_ids_size() == 0) {
+    // A hook no enabled service answers (often a typo such as "patient-veiw") is not an empty
+    // OK that reads as "nothing to say".
+    std::set<std::string> served;
+    for (const ConfiguredPlugin& entry : snapshot->plugins()) {
+      if (entry.state != PluginState::kLoaded) continue;
+      for (const std::string& hook : entry.service->descriptor().hooks()) served.insert(hook);
+    }
+    std::string list;
+    for (const std::string& hook : served) list += (list.empty() ? "" : ", ") + hook;
+    return FinishNow(rpc, ErrorWithReason(grpc::StatusCode::NOT_FOUND,
+                                          "hook: no enabled service answers '" + request->hook() + "' (served: " +
+                                              (list.empty() ? "none" : list) + ")",
+                                          "NO_SERVICE_FOR_HOOK"));
+  }
   if (!selection.unknown.empty()) {
     return FinishNow(rpc, ErrorWithReason(grpc::StatusCode::NOT_FOUND,
                                           selection.unknown.front().field + ": " +
@@ -149,7 +167,7 @@ grpc::ServerUnaryReactor* DecisionSupportService::SubmitFeedback(
   if (!accepting_.load(std::memory_order_relaxed)) return FinishNow(rpc, ShuttingDown());
   Caller caller;
   if (grpc::Status denied = CheckCaller(*rpc, &caller); !denied.ok()) return FinishNow(rpc, denied);
-  std::vector<FieldViolation> violations = ValidateFeedbackRequest(*request);
+  std::vector<FieldViolation> violations = ValidateFeedbackRequest(*request, context_.limits);
   if (!violations.empty()) return FinishNow(rpc, InvalidArgument("SubmitFeedbackRequest", violations));
   if (context_.audit == nullptr) {
     return FinishNow(rpc, ErrorWithReason(grpc::StatusCode::FAILED_PRECONDITION,
@@ -162,7 +180,8 @@ grpc::ServerUnaryReactor* DecisionSupportService::SubmitFeedback(
       *request, TimeUtil::TimestampToMicroseconds(TimeUtil::GetCurrentTime()),
       [this, reactor, response](absl::Status status, int recorded) {
         FinishFeedback(reactor, response, status, recorded);
-      });
+      },
+      caller.issuer, caller.subject);
   return reactor;
 }
 

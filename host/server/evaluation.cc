@@ -268,7 +268,7 @@ void Evaluation::Complete() {
   // The audit hook: the answer is finished only by the completion of its audit record (after
   // the commit in sync durability), so no advice leaves without a record.
   EvaluationFacts facts{received_unix_micros_, TimeUtil::TimestampToMicroseconds(TimeUtil::GetCurrentTime()),
-                        snapshot_->generation()};
+                        snapshot_->generation(), messages_->caller.issuer, messages_->caller.subject};
   context_.audit->Record(*request_, *response_, facts,
                          [reactor = reactor_, in_flight = context_.in_flight, messages = messages_,
                           id = response_->evaluation_id()](absl::Status status) {

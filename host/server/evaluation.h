@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "audit/audit_trail.h"
+#include "auth/jwt_verifier.h"
 #include "plugin/plugin_snapshot.h"
 #include "server/completion_executor.h"
 #include "server/deadline_timer.h"
@@ -32,6 +33,7 @@ struct EvaluationContext {
   AuditTrail* audit = nullptr;
   // Calls answered later than their handler returned; decremented once each is finished.
   std::atomic<int64_t>* in_flight = nullptr;
+  InputLimits limits;
 };
 
 // The decoded request and the response being built, kept together until the reply is sent.
@@ -39,6 +41,7 @@ struct EvaluateMessages {
   cds::v1::EvaluateRequest request;
   cds::v1::EvaluateResponse response;
   grpc::ByteBuffer* wire_response = nullptr;  // gRPC's buffer for the serialized reply; not owned
+  Caller caller;  // the authenticated client; empty when authentication is off
 };
 
 // A service picked for this call, or one named by the caller that will not run (with why).

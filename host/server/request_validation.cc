@@ -5,6 +5,8 @@
 #include <cmath>
 #include <set>
 
+#include "server/rpc_errors.h"
+
 namespace cdsd {
 namespace {
 
@@ -62,6 +64,82 @@ void CheckVitals(Violations& v, const std::string& field, const cds::v1::VitalSi
   if (s.has_respiratory_rate()) CheckNumber(v, field + ".respiratory_rate", s.respiratory_rate(), 0, 100, "/min");
 }
 
+// Plausible ranges of the observations a clinical rule may read, per LOINC code and UCUM unit.
+// They are limits of what a living patient can show (beyond the most extreme values reported),
+// not normal ranges: a value outside one is a unit mix-up or a typing error, and a rule that
+// took it as measured could call an impossible patient normal. Units not listed are left to
+// the plugin (which refuses units it cannot read); only a negative value is refused for them.
+struct PlausibleRange {
+  const char* unit;
+  double min;
+  double max;
+};
+struct PlausibleObservation {
+  const char* loinc;
+  const char* what;
+  bool unit_optional;  // an empty unit means the first one listed
+  std::vector<PlausibleRange> ranges;
+};
+
+const std::vector<PlausibleObservation>& PlausibleObservations() {
+  static const std::vector<PlausibleObservation> table = {
+      {"8480-6", "systolic blood pressure", true, {{"mm[Hg]", 20, 350}}},
+      {"8462-4", "diastolic blood pressure", true, {{"mm[Hg]", 10, 250}}},
+      {"8867-4", "heart rate", true, {{"/min", 10, 350}}},
+      {"59408-5", "SpO2", true, {{"%", 0, 100}}},
+      {"2708-6", "arterial oxygen saturation", true, {{"%", 0, 100}}},
+      {"9279-1", "respiratory rate", true, {{"/min", 0, 100}}},
+      {"8310-5", "body temperature", false, {{"Cel", 25, 45}, {"[degF]", 77, 113}}},
+      {"29463-7", "body weight", false, {{"kg", 0.2, 700}, {"g", 200, 700000}, {"[lb_av]", 0.44, 1545}}},
+      {"3141-9", "body weight (measured)", false, {{"kg", 0.2, 700}, {"g", 200, 700000}, {"[lb_av]", 0.44, 1545}}},
+      {"3142-7", "body weight (stated)", false, {{"kg", 0.2, 700}, {"g", 200, 700000}, {"[lb_av]", 0.44, 1545}}},
+      {"8335-2", "body weight (estimated)", false, {{"kg", 0.2, 700}, {"g", 200, 700000}, {"[lb_av]", 0.44, 1545}}},
+      {"8350-1", "body weight (with clothes)", false, {{"kg", 0.2, 700}, {"g", 200, 700000}, {"[lb_av]", 0.44, 1545}}},
+      {"8351-9", "body weight (without clothes)", false, {{"kg", 0.2, 700}, {"g", 200, 700000}, {"[lb_av]", 0.44, 1545}}},
+      {"8302-2", "body height", false, {{"cm", 20, 280}, {"m", 0.2, 2.8}, {"[in_i]", 8, 110}}},
+      {"39156-5", "body mass index", true, {{"kg/m2", 5, 250}}},
+      {"44261-6", "PHQ-9 total score", true, {{"{score}", 0, 27}, {"1", 0, 27}}},
+      {"1742-6", "ALT", false, {{"U/L", 0, 50000}}},
+      {"1920-8", "AST", false, {{"U/L", 0, 50000}}},
+      {"6768-6", "alkaline phosphatase", false, {{"U/L", 0, 50000}}},
+      {"1975-2", "total bilirubin", false, {{"mg/dL", 0, 100}, {"umol/L", 0, 1710}}},
+  };
+  return table;
+}
+
+std::string Number(double value) {
+  std::string text = std::to_string(value);
+  text.erase(text.find_last_not_of('0') + 1);
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  return text;
+}
+
+void CheckPlausible(Violations& v, const std::string& field, const cds::v1::Observation& o) {
+  if (o.code().system() != "http://loinc.org") {
+    if (o.code().system() == "https://cdsd.dev/fhir/CodeSystem/observation" && o.code().code() == "madrs-total" &&
+        (o.value() < 0 || o.value() > 60)) {
+      v.push_back({field + ".value", "MADRS total " + Number(o.value()) + " is outside 0-60"});
+    }
+    return;
+  }
+  for (const PlausibleObservation& p : PlausibleObservations()) {
+    if (o.code().code() != p.loinc) continue;
+    const std::string& unit = o.unit();
+    for (const PlausibleRange& r : p.ranges) {
+      if (unit == r.unit || (unit.empty() && p.unit_optional && &r == &p.ranges.front())) {
+        if (o.value() < r.min || o.value() > r.max) {
+          v.push_back({field + ".value", std::string(p.what) + " " + Number(o.value()) + " " + r.unit +
+                                             " is outside the plausible range " + Number(r.min) + "-" +
+                                             Number(r.max) + " " + r.unit});
+        }
+        return;
+      }
+    }
+    if (o.value() < 0) v.push_back({field + ".value", std::string(p.what) + " cannot be negative"});
+    return;
+  }
+}
+
 void CheckObservation(Violations& v, const std::string& field, const cds::v1::Observation& o) {
   if (o.code().system().empty() || o.code().code().empty()) {
     v.push_back({field + ".code", "system and code are required"});
@@ -70,6 +148,8 @@ void CheckObservation(Violations& v, const std::string& field, const cds::v1::Ob
     v.push_back({field + ".value", "required"});
   } else if (!std::isfinite(o.value())) {
     v.push_back({field + ".value", "must be a finite number"});
+  } else {
+    CheckPlausible(v, field, o);
   }
   if (o.has_effective_time()) CheckTimestamp(v, field + ".effective_time", o.effective_time());
 }
@@ -137,6 +217,44 @@ void CheckPatient(Violations& v, const cds::v1::PatientContext& p) {
 
 }  // namespace
 
+void CheckInputLimits(const google::protobuf::Message& message, const InputLimits& limits,
+                      std::vector<FieldViolation>& violations, const std::string& path) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const FieldDescriptor* f : fields) {
+    if (violations.size() >= kMaxFieldViolations) return;
+    const std::string name = path.empty() ? f->name() : path + "." + f->name();
+    const bool text = f->cpp_type() == FieldDescriptor::CPPTYPE_STRING;
+    const bool nested = f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+    auto check_text = [&](const std::string& value, const std::string& at) {
+      if (static_cast<int64_t>(value.size()) > limits.max_string_bytes) {
+        violations.push_back({at, std::to_string(value.size()) + " bytes, more than limits.max_string_bytes (" +
+                                      std::to_string(limits.max_string_bytes) + ")"});
+      }
+    };
+    if (f->is_repeated()) {
+      const int size = reflection->FieldSize(message, f);
+      if (size > limits.max_list_items) {
+        violations.push_back({name, std::to_string(size) + " items, more than limits.max_list_items (" +
+                                        std::to_string(limits.max_list_items) + ")"});
+        continue;
+      }
+      for (int i = 0; i < size && violations.size() < kMaxFieldViolations; ++i) {
+        const std::string at = name + "[" + std::to_string(i) + "]";
+        if (text) check_text(reflection->GetRepeatedStringReference(message, f, i, nullptr), at);
+        if (nested) CheckInputLimits(reflection->GetRepeatedMessage(message, f, i), limits, violations, at);
+      }
+    } else if (text) {
+      std::string scratch;
+      check_text(reflection->GetStringReference(message, f, &scratch), name);
+    } else if (nested) {
+      CheckInputLimits(reflection->GetMessage(message, f), limits, violations, name);
+    }
+  }
+}
+
 bool IsUuid(std::string_view s) {
   if (s.size() != 36) return false;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -146,8 +264,11 @@ bool IsUuid(std::string_view s) {
   return true;
 }
 
-std::vector<FieldViolation> ValidateEvaluateRequest(const cds::v1::EvaluateRequest& request) {
+std::vector<FieldViolation> ValidateEvaluateRequest(const cds::v1::EvaluateRequest& request,
+                                                    const InputLimits& limits) {
   Violations v;
+  CheckInputLimits(request, limits, v);
+  if (!v.empty()) return v;
   const std::string& hook = request.hook();
   if (hook.empty()) {
     v.push_back({"hook", "required (a CDS Hooks hook name such as patient-view)"});
@@ -180,8 +301,11 @@ std::vector<FieldViolation> ValidateEvaluateRequest(const cds::v1::EvaluateReque
   return v;
 }
 
-std::vector<FieldViolation> ValidateFeedbackRequest(const cds::v1::SubmitFeedbackRequest& request) {
+std::vector<FieldViolation> ValidateFeedbackRequest(const cds::v1::SubmitFeedbackRequest& request,
+                                                    const InputLimits& limits) {
   Violations v;
+  CheckInputLimits(request, limits, v);
+  if (!v.empty()) return v;
   if (request.feedback_size() == 0) v.push_back({"feedback", "at least one entry is required"});
   for (int i = 0; i < request.feedback_size(); ++i) {
     const auto& f = request.feedback(i);

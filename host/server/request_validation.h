@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
+
 namespace cdsd {
 
 struct FieldViolation {
@@ -15,8 +17,18 @@ struct FieldViolation {
   std::string description;
 };
 
-std::vector<FieldViolation> ValidateEvaluateRequest(const cds::v1::EvaluateRequest& request);
-std::vector<FieldViolation> ValidateFeedbackRequest(const cds::v1::SubmitFeedbackRequest& request);
+// Both first check every list and string against `limits` (naming the field and the limit);
+// only a request within them is checked field by field, including the plausible range of every
+// clinical value.
+std::vector<FieldViolation> ValidateEvaluateRequest(const cds::v1::EvaluateRequest& request,
+                                                    const InputLimits& limits = {});
+std::vector<FieldViolation> ValidateFeedbackRequest(const cds::v1::SubmitFeedbackRequest& request,
+                                                    const InputLimits& limits = {});
+
+// Every repeated field and string of `message`, at any depth, against the limits; field paths
+// start at `path` (empty for the top level).
+void CheckInputLimits(const google::protobuf::Message& message, const InputLimits& limits,
+                      std::vector<FieldViolation>& violations, const std::string& path = "");
 
 bool IsUuid(std::string_view text);
 

@@ -22,10 +22,12 @@ class AuditStoreTest : public ::testing::Test {
     store_ = *std::move(store);
   }
   // Appends `count` evaluations e0..e<count-1>, received one second apart from `start`.
-  void Append(int count, int64_t start = 1'700'000'000'000'000) {
+  // `issuer`/`subject`: the authenticated client the cards were issued to ("" = auth off).
+  void Append(int count, int64_t start = 1'700'000'000'000'000, const std::string& issuer = "",
+              const std::string& subject = "") {
     std::vector<EvaluationEntry> batch;
     for (int i = 0; i < count; ++i) {
-      EvaluationFacts facts{start + i * 1'000'000LL, start + i * 1'000'000LL + 850, 3};
+      EvaluationFacts facts{start + i * 1'000'000LL, start + i * 1'000'000LL + 850, 3, issuer, subject};
       batch.push_back(BuildEvaluationEntry(IdentifiableRequest(), ResponseFor("e" + std::to_string(next_++)), facts, kKey));
     }
     ASSERT_TRUE(store_->AppendBatch(batch).ok());
@@ -146,6 +148,44 @@ TEST_F(AuditStoreTest, FeedbackOnAnUnknownCardNamesItsIndexAndStoresNothing) {
   EXPECT_TRUE(absl::IsNotFound(result.status()));
   EXPECT_NE(result.status().message().find("feedback[1]"), std::string::npos);
   EXPECT_EQ(Count(db_, "SELECT count(*) FROM feedback"), 0);
+}
+
+TEST_F(AuditStoreTest, OnlyTheClientThatReceivedACardMayGiveFeedbackOnIt) {
+  Append(1, 1'700'000'000'000'000, "https://ehr-a.example.org", "client-a");
+  cds::v1::Feedback f;
+  f.set_card_uuid("e0-card-0");
+  f.set_outcome(cds::v1::FEEDBACK_OUTCOME_ACCEPTED);
+  // Another client, and the same issuer with another subject, get what an unknown card gets.
+  for (const auto& [iss, sub] : std::vector<std::pair<std::string, std::string>>{
+           {"https://ehr-b.example.org", "client-a"}, {"https://ehr-a.example.org", "client-b"}}) {
+    auto refused = store_->AppendFeedback({BuildFeedbackEntry(f, 1, iss, sub)});
+    EXPECT_TRUE(absl::IsNotFound(refused.status())) << iss << " " << sub;
+    EXPECT_EQ(refused.status().message(), "feedback[0].card_uuid: no card with this uuid was issued to this client");
+  }
+  cds::v1::Feedback unknown = f;
+  unknown.set_card_uuid("never-issued");
+  EXPECT_EQ(store_->AppendFeedback({BuildFeedbackEntry(unknown, 1, "https://ehr-b.example.org", "client-a")})
+                .status()
+                .message(),
+            "feedback[0].card_uuid: no card with this uuid was issued to this client")
+      << "another client's card and an unknown card are indistinguishable";
+  EXPECT_EQ(Count(db_, "SELECT count(*) FROM feedback"), 0);
+  auto owner = store_->AppendFeedback({BuildFeedbackEntry(f, 1, "https://ehr-a.example.org", "client-a")});
+  ASSERT_TRUE(owner.ok()) << owner.status();
+  EXPECT_EQ(*owner, 1);
+  EXPECT_NE(FileBytes(db_).find("client-a"), std::string::npos) << "the client is in the record";
+}
+
+TEST_F(AuditStoreTest, ACardIssuedWithoutAuthenticationTakesNoFeedbackFromAnAuthenticatedClient) {
+  Append(1);
+  cds::v1::Feedback f;
+  f.set_card_uuid("e0-card-0");
+  f.set_outcome(cds::v1::FEEDBACK_OUTCOME_ACCEPTED);
+  EXPECT_TRUE(absl::IsNotFound(store_->AppendFeedback({BuildFeedbackEntry(f, 1, "https://ehr-a.example.org", "a")}).status()))
+      << "nobody can prove they received it";
+  auto unauthenticated = store_->AppendFeedback({BuildFeedbackEntry(f, 1)});
+  ASSERT_TRUE(unauthenticated.ok()) << unauthenticated.status();
+  EXPECT_EQ(*unauthenticated, 1);
 }
 
 TEST_F(AuditStoreTest, QueriesFilterByTimeServiceAndIndicator) {

@@ -40,10 +40,11 @@ class PostgresStoreTest : public ::testing::Test {
     EXPECT_TRUE(store.ok()) << store.status();
     return store.ok() ? *std::move(store) : nullptr;
   }
-  std::vector<EvaluationEntry> Batch(const std::string& prefix, int count, int64_t start = 1'700'000'000'000'000) {
+  std::vector<EvaluationEntry> Batch(const std::string& prefix, int count, int64_t start = 1'700'000'000'000'000,
+                                     const std::string& issuer = "", const std::string& subject = "") {
     std::vector<EvaluationEntry> batch;
     for (int i = 0; i < count; ++i) {
-      EvaluationFacts facts{start + i * 1'000'000LL, start + i * 1'000'000LL + 850, 3};
+      EvaluationFacts facts{start + i * 1'000'000LL, start + i * 1'000'000LL + 850, 3, issuer, subject};
       batch.push_back(BuildEvaluationEntry(IdentifiableRequest(), ResponseFor(prefix + std::to_string(next_++)), facts, kKey));
     }
     return batch;
@@ -127,6 +128,21 @@ TEST_F(PostgresStoreTest, FeedbackOnAnUnknownCardNamesItsIndexAndStoresNothing) 
   EXPECT_TRUE(absl::IsNotFound(result.status())) << result.status();
   EXPECT_NE(result.status().message().find("feedback[1]"), std::string::npos);
   EXPECT_EQ(Count("SELECT count(*) FROM feedback"), 0);
+}
+
+TEST_F(PostgresStoreTest, OnlyTheClientThatReceivedACardMayGiveFeedbackOnIt) {
+  ASSERT_TRUE(store_->AppendBatch(Batch("e", 1, 1'700'000'000'000'000, "https://ehr-a.example.org", "client-a")).ok());
+  cds::v1::Feedback f;
+  f.set_card_uuid("e0-card-0");
+  f.set_outcome(cds::v1::FEEDBACK_OUTCOME_ACCEPTED);
+  auto other = store_->AppendFeedback({BuildFeedbackEntry(f, 1, "https://ehr-a.example.org", "client-b")});
+  EXPECT_TRUE(absl::IsNotFound(other.status()));
+  EXPECT_EQ(other.status().message(), "feedback[0].card_uuid: no card with this uuid was issued to this client");
+  EXPECT_TRUE(absl::IsNotFound(store_->AppendFeedback({BuildFeedbackEntry(f, 1, "https://ehr-b.example.org", "client-a")}).status()));
+  EXPECT_EQ(Count("SELECT count(*) FROM feedback"), 0);
+  auto owner = store_->AppendFeedback({BuildFeedbackEntry(f, 1, "https://ehr-a.example.org", "client-a")});
+  ASSERT_TRUE(owner.ok()) << owner.status();
+  EXPECT_EQ(*owner, 1);
 }
 
 TEST_F(PostgresStoreTest, AnEditedRecordIsNamed) {

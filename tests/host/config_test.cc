@@ -71,6 +71,27 @@ TEST(Config, RejectsAnUnknownAuditDurabilityAndATinyQueue) {
   EXPECT_NE(AllProblems(r).find("max_queue_bytes"), std::string::npos) << AllProblems(r);
 }
 
+TEST(Config, ReadsInputLimitsAndDefaultsThemWhenAbsent) {
+  auto defaults = Parse("plugins: []\n");
+  ASSERT_TRUE(defaults.config) << AllProblems(defaults);
+  EXPECT_EQ(defaults.config->limits.max_request_bytes, 4 * 1024 * 1024);
+  EXPECT_EQ(defaults.config->limits.max_list_items, 1000);
+  EXPECT_EQ(defaults.config->limits.max_string_bytes, 16384);
+  auto r = Parse("limits: {max_request_bytes: 65536, max_list_items: 50, max_string_bytes: 512}\nplugins: []\n");
+  ASSERT_TRUE(r.config) << AllProblems(r);
+  EXPECT_EQ(r.config->limits.max_request_bytes, 65536);
+  EXPECT_EQ(r.config->limits.max_list_items, 50);
+  EXPECT_EQ(r.config->limits.max_string_bytes, 512);
+}
+
+TEST(Config, RejectsInputLimitsOutOfRangeAndUnknownLimitKeys) {
+  auto r = Parse("limits: {max_list_items: 0, max_string_bytes: 10, max_depth: 3}\nplugins: []\n");
+  EXPECT_FALSE(r.config);
+  EXPECT_NE(AllProblems(r).find("max_list_items"), std::string::npos) << AllProblems(r);
+  EXPECT_NE(AllProblems(r).find("max_string_bytes"), std::string::npos) << AllProblems(r);
+  EXPECT_NE(AllProblems(r).find("max_depth"), std::string::npos) << AllProblems(r);
+}
+
 TEST(Config, ReportsEveryProblemWithItsLineAndColumn) {
   auto r = Parse(R"(listen: 127.0.0.1:50051
 plugins:

@@ -121,6 +121,16 @@ TEST_F(EvaluateTest, UnknownServiceIdIsNotFound) {
   EXPECT_THAT(status.error_message(), ::testing::HasSubstr("nobody"));
 }
 
+TEST_F(EvaluateTest, AHookNoServiceAnswersIsNotFoundNamingTheHooksServed) {
+  auto request = MinimalRequest("patient-veiw");
+  grpc::Status status;
+  const auto response = Evaluate(request, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("no enabled service answers 'patient-veiw'"));
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("patient-view"));
+  EXPECT_EQ(response.cards_size(), 0);
+}
+
 TEST_F(EvaluateTest, MalformedRequestGetsInvalidArgumentNamingEachField) {
   cds::v1::EvaluateRequest request;
   request.set_hook_instance("123");

@@ -150,6 +150,44 @@ TEST(Server, MalformedFeedbackNamesEachField) {
               ::testing::UnorderedElementsAre("feedback[0].card_uuid", "feedback[0].outcome"));
 }
 
+TEST(Server, RequestsBeyondTheConfiguredLimitsAreRefusedNamingTheField) {
+  TestServer server({{"echo", TestPlugin("libcds_test_echo.so")}},
+                    "limits: {max_request_bytes: 65536, max_list_items: 10, max_string_bytes: 256}\n");
+  auto send = [&](const cds::v1::EvaluateRequest& request) {
+    cds::v1::EvaluateResponse response;
+    auto context = testing::ContextWithDeadline();
+    return server.stub().Evaluate(context.get(), request, &response);
+  };
+  cds::v1::EvaluateRequest many = MinimalRequest();
+  for (int i = 0; i < 11; ++i) many.mutable_patient()->add_conditions();
+  grpc::Status status = send(many);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(testing::ViolatedFields(status), ::testing::ElementsAre("patient.conditions"));
+  EXPECT_NE(status.error_message().find("limits.max_list_items (10)"), std::string::npos) << status.error_message();
+
+  cds::v1::EvaluateRequest long_text = MinimalRequest();
+  long_text.set_user_id(std::string(300, 'u'));
+  status = send(long_text);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(testing::ViolatedFields(status), ::testing::ElementsAre("user_id"));
+
+  cds::v1::EvaluateRequest huge = MinimalRequest();
+  huge.mutable_patient()->set_patient_id(std::string(70000, 'p'));
+  status = send(huge);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << "refused by gRPC before decoding";
+
+  cds::v1::EvaluateRequest implausible = MinimalRequest();
+  auto* systolic = implausible.mutable_patient()->add_observations();
+  systolic->mutable_code()->set_system("http://loinc.org");
+  systolic->mutable_code()->set_code("8480-6");
+  systolic->set_value(-5);
+  systolic->set_unit("mm[Hg]");
+  status = send(implausible);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(testing::ViolatedFields(status), ::testing::ElementsAre("patient.observations[0].value"));
+  EXPECT_TRUE(send(MinimalRequest()).ok()) << "the server still serves";
+}
+
 TEST(Server, AdminListsEveryConfiguredPluginWithStateAndError) {
   TestServer server({{"echo", TestPlugin("libcds_test_echo.so")},
                      {"broken", TestPlugin("libcds_test_raw_2_0.so")},

@@ -184,6 +184,37 @@ TEST_F(JwtAuth, GuardsListServicesAndFeedbackToo) {
   ExpectRefused(server_->stub().SubmitFeedback(feedback_context.get(), {}, &feedback));
 }
 
+TEST_F(JwtAuth, OnlyTheClientThatReceivedACardMayGiveFeedbackOnIt) {
+  auto context = testing::ContextWithDeadline();
+  context->AddMetadata("authorization", "Bearer " + rsa_.Sign({}, Claims()));
+  cds::v1::EvaluateResponse response;
+  ASSERT_TRUE(server_->stub().Evaluate(context.get(), testing::MinimalRequest(), &response).ok());
+  ASSERT_GT(response.cards_size(), 0);
+  cds::v1::SubmitFeedbackRequest request;
+  cds::v1::Feedback* f = request.add_feedback();
+  f->set_card_uuid(response.cards(0).uuid());
+  f->set_outcome(cds::v1::FEEDBACK_OUTCOME_ACCEPTED);
+  *f->mutable_outcome_time() = testing::MinimalRequest().evaluation_time();
+  auto send = [&](const nlohmann::json& claims) {
+    auto feedback_context = testing::ContextWithDeadline();
+    feedback_context->AddMetadata("authorization", "Bearer " + rsa_.Sign({}, claims));
+    cds::v1::SubmitFeedbackResponse answer;
+    grpc::Status status = server_->stub().SubmitFeedback(feedback_context.get(), request, &answer);
+    return std::make_pair(status, answer.recorded());
+  };
+  nlohmann::json stranger = Claims();
+  stranger["sub"] = "another-ehr-client";
+  const auto [refused, none] = send(stranger);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(refused.error_message(), "feedback[0].card_uuid: no card with this uuid was issued to this client");
+  const auto [accepted, recorded] = send(Claims());
+  EXPECT_TRUE(accepted.ok()) << accepted.error_message();
+  EXPECT_EQ(recorded, 1);
+  const auto [replayed, again] = send(Claims());  // a new token, the same entry: idempotent
+  EXPECT_TRUE(replayed.ok()) << replayed.error_message();
+  EXPECT_EQ(again, 0);
+}
+
 Config ConfigListeningOn(const std::string& yaml) {
   ConfigLoadResult loaded = ParseConfig(yaml + "plugins: []\n", "/tmp/cdsd.yaml");
   EXPECT_TRUE(loaded.config) << FormatProblems(loaded.problems);
