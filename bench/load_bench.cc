@@ -2,7 +2,8 @@
 // server that answers the same response bytes without doing anything, on this machine.
 //   cdsd_load_bench [--seconds S] [--services N]   compare both, at 1 and 100 requests in flight
 //   cdsd_load_bench --target ADDR [--in-flight N]  drive an already running server (for profiling)
-//   cdsd_load_bench --audit [--seconds S] [--large-seconds L]  audit durability sync vs async, then
+//   cdsd_load_bench --audit [--seconds S] [--large-seconds L] [--large-evaluations N]
+//                                                   audit durability sync vs async, then
 //                                                   the daemon's peak RSS and bytes per record over a long run
 //   cdsd_load_bench --auth [--seconds S]            caller authentication off, RS384 and ES384
 //                                                   side by side (each call a fresh, pre-minted token)
@@ -202,7 +203,7 @@ void WriteConfig(const std::filesystem::path& dir, int services, const std::stri
 // Sync and async audit durability side by side (fresh database each), then one long run in the
 // default (sync) mode reporting the daemon's RSS and the database bytes per evaluation.
 int CompareAudit(const std::filesystem::path& dir, const cds::v1::EvaluateRequest& request, int services,
-                 double seconds, double large_seconds) {
+                 double seconds, double large_seconds, uint64_t large_evaluations) {
   std::cout << std::left << std::setw(22) << "audit durability" << std::right << std::setw(10) << "in-flight"
             << std::setw(12) << "req/s" << std::setw(11) << "mean us" << std::setw(11) << "p50 us" << std::setw(11)
             << "p99 us" << std::setw(9) << "failed" << "\n";
@@ -231,7 +232,7 @@ int CompareAudit(const std::filesystem::path& dir, const cds::v1::EvaluateReques
   if (cdsd.address().empty()) return std::cerr << "cdsd did not start\n", 1;
   const long start_kb = StatusKb(cdsd.pid(), "VmRSS");
   uint64_t total = 0;
-  for (double done = 0; done < large_seconds; done += 10) {
+  for (double done = 0; done < large_seconds && (large_evaluations == 0 || total < large_evaluations); done += 10) {
     const LoadResult r = Drive(cdsd.address(), request, 100, std::min(10.0, large_seconds - done));
     total += r.ok;
     failures += r.failed;
@@ -320,8 +321,11 @@ int main(int argc, char** argv) {
   app.add_option("--in-flight", in_flight_only, "Requests in flight with --target")->check(CLI::Range(1, 10000));
   bool audit = false;
   double large_seconds = 60;
+  uint64_t large_evaluations = 0;
   app.add_flag("--audit", audit, "Compare audit durability sync and async, then a long run for RSS");
   app.add_option("--large-seconds", large_seconds, "Length of the long --audit run")->check(CLI::Range(1.0, 3600.0));
+  app.add_option("--large-evaluations", large_evaluations,
+                 "Stop the long --audit run once this many evaluations are answered (0: run --large-seconds)");
   bool auth = false;
   app.add_flag("--auth", auth, "Compare caller authentication off, RS384 and ES384");
   CLI11_PARSE(app, argc, argv);
@@ -342,7 +346,7 @@ int main(int argc, char** argv) {
     return code;
   }
   if (audit) {
-    const int code = CompareAudit(dir, request, services, seconds, large_seconds);
+    const int code = CompareAudit(dir, request, services, seconds, large_seconds, large_evaluations);
     std::filesystem::remove_all(dir);
     return code;
   }
