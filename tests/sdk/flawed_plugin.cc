@@ -1,4 +1,5 @@
-// A plugin that conforms in every way but one, chosen at compile time by CDS_FLAW, so each check
+// A plugin that conforms in every way but one, named by cds_test_flaw (each variant's library
+// defines it: tests/CMakeLists.txt cds_add_plugin_variants), so each check
 // of cds-plugin-check is shown to catch the fault it exists for:
 //   oversized_table        reports ABI 1.0 with a table larger than 1.0 defines    (abi version)
 //   sparse_metadata        no title, description or settings schema; version "1.0" (metadata)
@@ -16,9 +17,11 @@
 #include <string_view>
 #include <thread>
 
+extern "C" const char cds_test_flaw[];
+
 namespace {
 
-constexpr std::string_view kFlaw = CDS_FLAW;
+const std::string_view kFlaw = cds_test_flaw;
 
 const cds::sdk::SettingsSchema& Schema() {
   static const cds::sdk::SettingsSchema schema({
@@ -89,15 +92,12 @@ class FlawedPlugin {
 
 }  // namespace
 
-#ifdef CDS_FLAW_OVERSIZED_TABLE
+// The oversized_table variant reports ABI 1.0 with a table 8 bytes longer than 1.0 defines.
 extern "C" CDS_PLUGIN_EXPORT const cds_plugin_api* cds_plugin_entry(void) {
   static const cds_plugin_api table = [] {
     cds_plugin_api t = *::cds::sdk::detail::Adapter<FlawedPlugin>::Table();
-    t.struct_size = sizeof(cds_plugin_api) + 8;
+    if (kFlaw == "oversized_table") t.struct_size = sizeof(cds_plugin_api) + 8;
     return t;
   }();
   return &table;
 }
-#else
-CDS_PLUGIN(FlawedPlugin)
-#endif
