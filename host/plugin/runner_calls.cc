@@ -29,7 +29,8 @@ bool RunnerCalls::Answer(uint64_t id, uint32_t status, std::string response, std
   return true;
 }
 
-std::vector<std::shared_ptr<RunnerCalls::Call>> RunnerCalls::RunnerLost(const std::string& why) {
+std::vector<std::shared_ptr<RunnerCalls::Call>> RunnerCalls::RunnerLost(const std::string& why,
+                                                                        const std::function<void(const Call&)>& suspect) {
   std::vector<std::shared_ptr<Call>> lost;
   {
     std::lock_guard lock(mutex_);
@@ -37,6 +38,7 @@ std::vector<std::shared_ptr<RunnerCalls::Call>> RunnerCalls::RunnerLost(const st
     for (auto& [id, call] : waiting_) {
       call->outcome = Outcome::kLost;
       call->error = why;
+      if (suspect) suspect(*call);
       lost.push_back(std::move(call));
     }
     waiting_.clear();

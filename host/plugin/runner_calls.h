@@ -13,6 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -42,9 +43,10 @@ class RunnerCalls {
   // waiting -> answered. False when no call with this id is waiting (it timed out, the runner
   // was lost meanwhile, or the id was never issued: see Issued).
   bool Answer(uint64_t id, uint32_t status, std::string response, std::string error);
-  // Every waiting call -> lost, with `why` as its error. Returns those calls (the suspects of a
-  // crash).
-  std::vector<std::shared_ptr<Call>> RunnerLost(const std::string& why);
+  // Every waiting call -> lost, with `why` as its error. `suspect` (may be empty) sees each
+  // before its waiter is woken. Returns those calls (the suspects of a crash).
+  std::vector<std::shared_ptr<Call>> RunnerLost(const std::string& why,
+                                                const std::function<void(const Call&)>& suspect = {});
   // Waits until the call ends or `deadline` passes; at the deadline a still-waiting call ends
   // as timed_out. Returns the outcome.
   Outcome Wait(Call& call, Clock::time_point deadline);

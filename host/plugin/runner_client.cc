@@ -350,18 +350,14 @@ void RunnerClient::RunnerLost(const std::string& why) {
   else if (why == "closed its socket") reason = DescribeExit(status);
   else reason = why + "; killed";
   const std::string message = "plugin runner " + reason;
-  auto lost = calls_.RunnerLost(message + " during this call");
-
   const auto now = Clock::now();
   nlohmann::json evaluation_ids = nlohmann::json::array();
   std::string breaker;
+  std::vector<std::shared_ptr<RunnerCalls::Call>> lost;
   {
+    // The state, the breaker and the poison counts change before any waiting call is failed,
+    // so a caller that retries at once already sees them.
     std::lock_guard lock(mutex_);
-    for (const auto& call : lost) {
-      if (crash_counts_.size() >= kMaxPoisonEntries) crash_counts_.clear();
-      ++crash_counts_[call->fingerprint];
-      if (evaluation_ids.size() < 8) evaluation_ids.push_back(call->evaluation_id);
-    }
     ++crashes_;
     options_.stats->runner_crashes.fetch_add(1, std::memory_order_relaxed);
     last_crash_ = reason;
@@ -373,6 +369,13 @@ void RunnerClient::RunnerLost(const std::string& why) {
       next_start_ = now + breaker_.RestartDelay();
     }
     breaker = BreakerStateName(breaker_.state());
+    lost = calls_.RunnerLost(message + " during this call", [this](const RunnerCalls::Call& call) {
+      if (crash_counts_.size() >= kMaxPoisonEntries) crash_counts_.clear();
+      ++crash_counts_[call.fingerprint];
+    });
+    for (const auto& call : lost) {
+      if (evaluation_ids.size() < 8) evaluation_ids.push_back(call->evaluation_id);
+    }
   }
   LogEvent(LogLevel::kError, "plugin_runner_crashed",
            {{"service_id", options_.service_id}, {"pid", p.pid}, {"reason", reason},

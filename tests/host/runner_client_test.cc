@@ -176,9 +176,9 @@ TEST(RunnerClient, BreakerOpensAfterMaxCrashesFailsFastAndRecoversAfterTheCooldo
   o.poison_crashes = 100;
   auto client = Started(o);
   ASSERT_TRUE(client);
-  EXPECT_TRUE(Call(*client, Request("crash-me")).runner_failure);
+  EXPECT_TRUE(Call(*client, Request("00000000-0000-4000-8000-00000000dead")).runner_failure);
   ASSERT_TRUE(WaitRunning(*client));
-  EXPECT_TRUE(Call(*client, Request("crash-me")).runner_failure);
+  EXPECT_TRUE(Call(*client, Request("00000000-0000-4000-8000-00000000dead")).runner_failure);
   EXPECT_EQ(client->status().state, RunnerState::kCircuitOpen);
   const auto start = Clock::now();
   RunnerAnswer fast = Call(*client, Request("fine"));
@@ -195,10 +195,10 @@ TEST(RunnerClient, RequestInFlightAtTwoCrashesIsNotSentAgain) {
   auto client = Started(o);
   ASSERT_TRUE(client);
   for (int i = 0; i < 2; ++i) {
-    EXPECT_THAT(Call(*client, Request("crash-me")).error, HasSubstr("SIGSEGV"));
+    EXPECT_THAT(Call(*client, Request("00000000-0000-4000-8000-00000000dead")).error, HasSubstr("SIGSEGV"));
     ASSERT_TRUE(WaitRunning(*client));
   }
-  RunnerAnswer refused = Call(*client, Request("crash-me"));
+  RunnerAnswer refused = Call(*client, Request("00000000-0000-4000-8000-00000000dead"));
   EXPECT_THAT(refused.error, HasSubstr("poison-request protection"));
   EXPECT_EQ(client->status().crashes, 2u) << "the poisoned request never reached the runner";
   EXPECT_EQ(Call(*client, Request("other")).status, 0u) << "other requests are still answered";
