@@ -464,11 +464,11 @@ std::string RunnerClient::FailFastMessage(Clock::time_point now) const {
     }
     case RunnerState::kRestarting: {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next_start_ - now).count();
-      return "plugin runner is restarting after it " + last_crash_ + " (next start in " +
-             std::to_string(std::max<int64_t>(0, left)) + " ms)";
+      return "plugin runner is restarting (last crash: " + last_crash_ + "); next start in " +
+             std::to_string(std::max<int64_t>(0, left)) + " ms";
     }
     case RunnerState::kStarting:
-      return "plugin runner is starting" + (last_crash_.empty() ? std::string() : " (it " + last_crash_ + ")");
+      return "plugin runner is starting" + (last_crash_.empty() ? std::string() : " (last crash: " + last_crash_ + ")");
     case RunnerState::kStopped: return "plugin runner stopped";
     case RunnerState::kRunning: break;
   }

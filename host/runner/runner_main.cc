@@ -159,7 +159,10 @@ int main(int argc, char** argv) {
   if (o.memory_limit_mb > 0) {
     const rlim_t bytes = static_cast<rlim_t>(o.memory_limit_mb) << 20;
     rlimit limit{bytes, bytes};
-    if (::setrlimit(RLIMIT_AS, &limit) != 0) Die(o, "cannot set the memory limit");
+    if (::setrlimit(RLIMIT_AS, &limit) != 0) {
+      Die(o, std::string("cannot set plugin_runners.memory_limit_mb (setrlimit: ") + std::strerror(errno) +
+                 "); under the shipped systemd unit allow it with a drop-in: SystemCallFilter=setrlimit");
+    }
   }
   Socket socket(o.fd);
 
