@@ -62,9 +62,12 @@ bool WaitForRunnerState(TestServer& server, const std::string& id, RunnerState s
 }
 
 struct Case {
+  const char* name;
   const char* fixture;
   const char* expected;  // in the service_results message
 };
+// Test names (and ctest's, which show the parameter) read as the fixture's behaviour.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 class CrashingPlugin : public ::testing::TestWithParam<Case> {};
 
@@ -85,10 +88,11 @@ TEST_P(CrashingPlugin, FailsOnlyItsOwnResultAndTheHostKeepsAnswering) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Isolation, CrashingPlugin,
-                         ::testing::Values(Case{"libcds_test_segfaults.so", "killed by signal 11 (SIGSEGV)"},
-                                           Case{"libcds_test_aborts.so", "killed by signal 6 (SIGABRT)"},
-                                           Case{"libcds_test_exits.so", "exited with code 3"},
-                                           Case{"libcds_test_hangs.so", "no answer within its 300 ms timeout"}));
+                         ::testing::Values(Case{"Segfaults", "libcds_test_segfaults.so", "killed by signal 11 (SIGSEGV)"},
+                                           Case{"Aborts", "libcds_test_aborts.so", "killed by signal 6 (SIGABRT)"},
+                                           Case{"Exits", "libcds_test_exits.so", "exited with code 3"},
+                                           Case{"Hangs", "libcds_test_hangs.so", "no answer within its 300 ms timeout"}),
+                         [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
 
 TEST(Isolation, IsolatedPluginAnswersLikeInProcess) {
   PluginEntry isolated = Isolated("echo", "libcds_test_echo.so");

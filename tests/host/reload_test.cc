@@ -61,7 +61,13 @@ TEST_F(ReloadTest, DisablingAPluginRemovesItFromDiscoveryAndEvaluate) {
   auto changes = Reload({{"echo", TestPlugin("libcds_test_echo.so"), 1000, "{}", false}});
   ASSERT_TRUE(changes.ok()) << changes.status();
   EXPECT_THAT(ServiceIds(), ::testing::IsEmpty());
-  EXPECT_EQ(Evaluate().cards_size(), 0);
+  // With nothing enabled, a call naming no service is told that no service answers its hook
+  // (not an empty OK that reads as "checked, nothing to say").
+  cds::v1::EvaluateResponse response;
+  auto context = testing::ContextWithDeadline();
+  grpc::Status status = server_.stub().Evaluate(context.get(), MinimalRequest(), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("no enabled service answers"));
 }
 
 TEST_F(ReloadTest, ChangedSettingsApplyToNewRequests) {
