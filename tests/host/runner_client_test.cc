@@ -217,5 +217,29 @@ TEST(RunnerClient, LeakingPluginIsBoundedByTheMemoryLimit) {
   EXPECT_EQ(failures, 1) << "the runner ran out of its address space within 800 MiB of leaks";
 }
 
+TEST(RunnerClient, ReplyRacingTheDeadlineGivesExactlyOneOutcome) {
+  // The plugin answers after ~1 ms and the deadline is ~1 ms away: either the answer wins (OK)
+  // or the deadline does (TIMEOUT, runner replaced). Never both, never neither, never a hang.
+  auto client = Started(Options("libcds_test_sleeps.so"), R"({"sleep_ms": 1})");
+  ASSERT_TRUE(client);
+  int answered = 0, timed_out = 0;
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(WaitRunning(*client));
+    const auto start = Clock::now();
+    RunnerAnswer a = Call(*client, Request("race-" + std::to_string(i)), 1);
+    EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(500));
+    if (a.deadline_passed) {
+      EXPECT_TRUE(a.runner_failure);
+      ++timed_out;
+    } else if (!a.runner_failure) {
+      EXPECT_EQ(a.status, 0u) << a.error;
+      ++answered;
+    }
+  }
+  EXPECT_EQ(answered + timed_out, 10) << "every call ended as answered or timed out";
+  ASSERT_TRUE(WaitRunning(*client));
+  EXPECT_EQ(Call(*client, Request("after")).status, 0u) << "the runner serves again after the races";
+}
+
 }  // namespace
 }  // namespace cdsd
