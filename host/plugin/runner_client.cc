@@ -377,6 +377,7 @@ void RunnerClient::RunnerLost(const std::string& why) {
       if (evaluation_ids.size() < 8) evaluation_ids.push_back(call->evaluation_id);
     }
   }
+  changed_.notify_all();
   LogEvent(LogLevel::kError, "plugin_runner_crashed",
            {{"service_id", options_.service_id}, {"pid", p.pid}, {"reason", reason},
             {"calls_failed", lost.size()}, {"evaluation_ids", evaluation_ids}, {"breaker", breaker}});
@@ -418,6 +419,7 @@ void RunnerClient::Supervise() {
         state_ = RunnerState::kRunning;
         const char* breaker = BreakerStateName(breaker_.state());
         lock.unlock();
+        changed_.notify_all();  // calls waiting for the restart go ahead
         LogEvent(LogLevel::kWarn, "plugin_runner_restarted",
                  {{"service_id", options_.service_id}, {"pid", p.pid}, {"breaker", breaker}});
         break;
@@ -445,6 +447,7 @@ void RunnerClient::Supervise() {
       }
       const char* breaker = BreakerStateName(breaker_.state());
       lock.unlock();
+      changed_.notify_all();  // an open circuit fails waiting calls at once
       LogEvent(LogLevel::kError, "plugin_runner_crashed",
                {{"service_id", options_.service_id}, {"pid", p.pid}, {"reason", reason}, {"calls_failed", 0},
                 {"evaluation_ids", nlohmann::json::array()}, {"breaker", breaker}});
@@ -479,9 +482,16 @@ RunnerAnswer RunnerClient::Evaluate(std::string_view request, Clock::time_point 
                                     std::string_view evaluation_id) {
   RunnerAnswer answer;
   answer.runner_failure = true;  // until an answer arrives
+  // A deadline this far out is no deadline (condition variables cannot wait until max()).
+  deadline = std::min(deadline, Clock::now() + std::chrono::hours(1));
   pid_t pid;
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    // A runner being restarted is waited for, up to the call's deadline: a restart takes tens of
+    // milliseconds, a deadline usually hundreds. An open circuit fails at once.
+    changed_.wait_until(lock, deadline, [this] {
+      return stopping_ || state_ == RunnerState::kRunning || state_ == RunnerState::kCircuitOpen;
+    });
     auto poisoned = crash_counts_.find(fingerprint);
     if (poisoned != crash_counts_.end() && poisoned->second >= options_.poison_crashes) {
       options_.stats->poison_refused.fetch_add(1, std::memory_order_relaxed);

@@ -6,9 +6,10 @@
 // A supervisor thread reads answers and watches the runner. When the runner dies (signal, exit,
 // garbage or an oversized frame on the socket, or killed by us because a call passed its
 // deadline), every call in flight fails at once with the reason, the crash is logged and
-// counted, and the runner is started again after a backoff; a CircuitBreaker stops restarts
-// (calls fail fast) after repeated crashes until its cooldown is over. A request that was in
-// flight at `poison_crashes` crashes is refused without being sent again.
+// counted, and the runner is started again after a backoff (new calls wait for it, up to their
+// deadlines); a CircuitBreaker stops restarts (calls fail fast) after repeated crashes until its
+// cooldown is over. A request that was in flight at `poison_crashes` crashes is refused without
+// being sent again.
 #ifndef CDSD_HOST_PLUGIN_RUNNER_CLIENT_H_
 #define CDSD_HOST_PLUGIN_RUNNER_CLIENT_H_
 
@@ -89,8 +90,9 @@ class RunnerClient {
   // starts the supervisor. Errors carry the plugin's message.
   absl::Status Configure(std::string settings_json);
 
-  // Sends one request and waits for its answer until `deadline`. Thread-safe; fails fast when
-  // the runner is restarting, the circuit is open or the request is poisoned.
+  // Sends one request and waits for its answer until `deadline`. Thread-safe. While the runner
+  // is being restarted the call waits for it (up to `deadline`); it fails at once when the
+  // circuit is open or the request is poisoned.
   RunnerAnswer Evaluate(std::string_view request, Clock::time_point deadline, uint64_t fingerprint,
                         std::string_view evaluation_id);
 
