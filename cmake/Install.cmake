@@ -10,7 +10,7 @@ set(CDS_INSTALL_CONFIG ${CMAKE_INSTALL_FULL_SYSCONFDIR}/cdsd/cdsd.yaml)
 configure_file(${CMAKE_SOURCE_DIR}/config/cdsd.production.yaml.in
                ${CMAKE_BINARY_DIR}/install/cdsd.yaml @ONLY)
 
-install(TARGETS cdsd cdsctl cds-plugin-check RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT cdsd)
+install(TARGETS cdsd cdsd-plugin-runner cdsctl cds-plugin-check RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT cdsd)
 install(TARGETS ketamine_eligibility ketamine_dosing_schedule ketamine_side_effect_triage
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/cdsd/plugins/${PROJECT_VERSION} COMPONENT cdsd)
 install(FILES ${CMAKE_BINARY_DIR}/install/cdsd.yaml

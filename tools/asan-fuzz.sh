@@ -31,7 +31,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # servers (uninstrumented libpq, nginx): they run in the plain build (tools/test.sh).
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j"$(nproc)" --timeout 900 -E "^install\.|^replicas\.|^audit\.postgresql"
 
-for target in fuzz_evaluate_request fuzz_evaluate_json fuzz_config fuzz_plugin_evaluate fuzz_fhir_mapper; do
+for target in fuzz_evaluate_request fuzz_evaluate_json fuzz_config fuzz_plugin_evaluate fuzz_fhir_mapper fuzz_runner_frame; do
   corpus=$(mktemp -d)
   cp -r tests/fuzz/corpus/$target/. "$corpus"/
   echo "fuzz: $target for ${FUZZ_SECONDS}s"

@@ -5,6 +5,20 @@
 #include "server/cds_server.h"
 
 namespace cdsd {
+namespace {
+
+cds::admin::v1::RunnerState AdminRunnerState(RunnerState state) {
+  switch (state) {
+    case RunnerState::kStarting: return cds::admin::v1::RUNNER_STATE_STARTING;
+    case RunnerState::kRunning: return cds::admin::v1::RUNNER_STATE_RUNNING;
+    case RunnerState::kRestarting: return cds::admin::v1::RUNNER_STATE_RESTARTING;
+    case RunnerState::kCircuitOpen: return cds::admin::v1::RUNNER_STATE_CIRCUIT_OPEN;
+    case RunnerState::kStopped: return cds::admin::v1::RUNNER_STATE_STOPPED;
+  }
+  return cds::admin::v1::RUNNER_STATE_UNSPECIFIED;
+}
+
+}  // namespace
 
 grpc::ServerUnaryReactor* AdminService::ListPlugins(grpc::CallbackServerContext* rpc,
                                                     const cds::admin::v1::ListPluginsRequest*,
@@ -36,11 +50,23 @@ grpc::ServerUnaryReactor* AdminService::ListPlugins(grpc::CallbackServerContext*
       *p->mutable_hooks() = info.hooks();
       const AbiVersion abi = entry.service->library().abi_version();
       p->set_abi_version(std::to_string(abi.major) + "." + std::to_string(abi.minor));
+      if (const RunnerClient* runner = entry.service->runner()) {
+        const RunnerStatus rs = runner->status();
+        p->set_runner_pid(static_cast<uint32_t>(rs.pid));
+        p->set_runner_state(AdminRunnerState(rs.state));
+        p->set_runner_last_crash(rs.last_crash);
+        p->set_breaker_state(rs.breaker);
+      }
     }
+    p->set_isolation(entry.config.isolation == Isolation::kProcess ? cds::admin::v1::ISOLATION_PROCESS
+                                                                   : cds::admin::v1::ISOLATION_IN_PROCESS);
     const auto stats = StatsFor(entry.config.id);
     p->set_calls(stats->calls.load());
     p->set_errors(stats->errors.load());
     p->set_timeouts(stats->timeouts.load());
+    p->set_runner_crashes(stats->runner_crashes.load());
+    p->set_runner_restarts(stats->runner_restarts.load());
+    p->set_poison_requests_refused(stats->poison_refused.load());
     const auto latency = stats->latency.Read();
     p->mutable_latency()->set_p50_us(latency.Quantile(0.5));
     p->mutable_latency()->set_p90_us(latency.Quantile(0.9));

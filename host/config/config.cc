@@ -135,7 +135,7 @@ void ReadPlugin(Reader& r, const YAML::Node& node, Config& config, std::set<std:
     return;
   }
   r.RejectUnknownKeys(node, {"id", "path", "enabled", "timeout_ms", "sha256", "max_concurrent_calls", "max_output_bytes",
-                             "settings"},
+                             "settings", "isolation"},
                       "a plugin entry");
   PluginConfig plugin;
   plugin.location = r.Where(node);
@@ -174,6 +174,11 @@ void ReadPlugin(Reader& r, const YAML::Node& node, Config& config, std::set<std:
   }
   if (auto bytes = r.Integer(node, "max_output_bytes", 1024, 64LL << 20)) {
     plugin.max_output_bytes = static_cast<size_t>(*bytes);
+  }
+  if (auto isolation = r.String(node, "isolation")) {
+    if (*isolation == "in_process") plugin.isolation = Isolation::kInProcess;
+    else if (*isolation == "process") plugin.isolation = Isolation::kProcess;
+    else r.Problem(node["isolation"], "isolation must be in_process or process (got '" + *isolation + "')");
   }
   if (const YAML::Node settings = node["settings"]) {
     if (settings.IsMap()) {
@@ -256,10 +261,40 @@ void ReadLimits(Reader& r, const YAML::Node& node, Config& config) {
   if (auto v = r.Integer(node, "max_string_bytes", 64, 1024 * 1024)) l.max_string_bytes = *v;
 }
 
+void ReadPluginRunners(Reader& r, const YAML::Node& node, Config& config) {
+  if (!node.IsMap()) {
+    r.Problem(node, "plugin_runners must be a map (restart_backoff_ms, max_crashes, crash_window_s, breaker_cooldown_s, ...)");
+    return;
+  }
+  r.RejectUnknownKeys(node, {"runner_path", "restart_backoff_ms", "max_restart_backoff_ms", "max_crashes", "crash_window_s",
+                             "breaker_cooldown_s", "poison_crashes", "start_timeout_ms", "memory_limit_mb"},
+                      "plugin_runners");
+  PluginRunnerConfig& p = config.plugin_runners;
+  if (auto v = r.String(node, "runner_path")) {
+    if (v->empty()) r.Problem(node["runner_path"], "plugin_runners.runner_path is empty");
+    else p.runner_path = r.Resolve(*v);
+  }
+  if (auto v = r.Integer(node, "restart_backoff_ms", 1, 60000)) p.restart_backoff_ms = *v;
+  if (auto v = r.Integer(node, "max_restart_backoff_ms", 1, 600000)) p.max_restart_backoff_ms = *v;
+  if (auto v = r.Integer(node, "max_crashes", 1, 1000)) p.max_crashes = static_cast<int>(*v);
+  if (auto v = r.Integer(node, "crash_window_s", 1, 86400)) p.crash_window_s = *v;
+  if (auto v = r.Integer(node, "breaker_cooldown_s", 1, 86400)) p.breaker_cooldown_s = *v;
+  if (auto v = r.Integer(node, "poison_crashes", 1, 100)) p.poison_crashes = static_cast<int>(*v);
+  if (auto v = r.Integer(node, "start_timeout_ms", 100, 120000)) p.start_timeout_ms = *v;
+  if (auto v = r.Integer(node, "memory_limit_mb", 0, 1 << 20)) {
+    if (*v != 0 && *v < 64) r.Problem(node["memory_limit_mb"], "plugin_runners.memory_limit_mb must be 0 (none) or at least 64");
+    else p.memory_limit_mb = *v;
+  }
+  if (p.max_restart_backoff_ms < p.restart_backoff_ms) {
+    r.Problem(node, "plugin_runners.max_restart_backoff_ms must be at least restart_backoff_ms");
+  }
+}
+
 void ReadConfig(Reader& r, const YAML::Node& root, Config& config) {
   r.RejectUnknownKeys(root,
                       {"listen", "tls", "auth", "allow_insecure", "admin_socket", "metrics_listen", "audit", "logging",
-                       "connections", "limits", "workers", "max_stuck_calls", "watch_config", "shared_settings", "plugins"},
+                       "connections", "limits", "workers", "max_stuck_calls", "watch_config", "shared_settings", "plugins",
+                       "plugin_runners"},
                       "the top level");
   if (auto listen = r.String(root, "listen")) {
     static const std::regex address(R"(^(unix:.+|\[[0-9a-fA-F:]+\]:\d{1,5}|[A-Za-z0-9.\-]+:\d{1,5})$)");
@@ -286,6 +321,7 @@ void ReadConfig(Reader& r, const YAML::Node& root, Config& config) {
   if (const YAML::Node auth = root["auth"]) ReadAuth(r, auth, config);
   if (const YAML::Node connections = root["connections"]) ReadConnections(r, connections, config);
   if (const YAML::Node limits = root["limits"]) ReadLimits(r, limits, config);
+  if (const YAML::Node runners = root["plugin_runners"]) ReadPluginRunners(r, runners, config);
   if (auto insecure = r.Bool(root, "allow_insecure")) config.allow_insecure = *insecure;
   if (auto socket = r.String(root, "admin_socket")) {
     config.admin_socket = socket->empty() ? std::filesystem::path() : r.Resolve(*socket);
@@ -417,6 +453,10 @@ ConfigLoadResult LoadConfigFile(const std::filesystem::path& path) {
   std::error_code ec;
   std::filesystem::path absolute = std::filesystem::absolute(path, ec);
   return ParseConfig(text.str(), ec ? path : absolute);
+}
+
+const char* IsolationName(Isolation isolation) {
+  return isolation == Isolation::kProcess ? "process" : "in_process";
 }
 
 std::string FormatProblems(const std::vector<ConfigProblem>& problems) {

@@ -14,6 +14,11 @@
 
 namespace cdsd {
 
+// Where a plugin's code runs: mapped into cdsd (fastest), or in its own cdsd-plugin-runner
+// process, so a crash, abort, exit or hang fails only that plugin's calls.
+enum class Isolation { kInProcess, kProcess };
+const char* IsolationName(Isolation isolation);  // "in_process" or "process", as in the file
+
 struct PluginConfig {
   // The service id EHRs use. Unique in the file.
   std::string id;
@@ -29,6 +34,7 @@ struct PluginConfig {
   size_t max_output_bytes = 1 << 20;
   // The operator's settings for this plugin, as JSON, before shared settings are merged in.
   nlohmann::json settings = nlohmann::json::object();
+  Isolation isolation = Isolation::kInProcess;
   // Where the entry starts, for messages ("cdsd.yaml:14:5").
   std::string location;
 };
@@ -83,6 +89,21 @@ struct InputLimits {
   bool operator==(const InputLimits&) const = default;
 };
 
+// How plugin runners (isolation: process) are supervised (the `plugin_runners:` section).
+struct PluginRunnerConfig {
+  // The cdsd-plugin-runner executable; empty: the one next to the cdsd binary.
+  std::filesystem::path runner_path;
+  int64_t restart_backoff_ms = 100;       // first restart delay; doubles per crash, up to max
+  int64_t max_restart_backoff_ms = 10000;
+  int max_crashes = 3;                    // crashes within crash_window_s that open the breaker
+  int64_t crash_window_s = 60;
+  int64_t breaker_cooldown_s = 30;        // how long an open breaker fails calls fast
+  int poison_crashes = 2;                 // a request in flight at this many crashes is refused
+  int64_t start_timeout_ms = 5000;        // spawn, load and create of one runner
+  int64_t memory_limit_mb = 0;            // address-space limit of each runner; 0: none
+  bool operator==(const PluginRunnerConfig&) const = default;
+};
+
 struct Config {
   std::filesystem::path source_path;
   std::string listen_address = "127.0.0.1:50051";
@@ -121,6 +142,7 @@ struct Config {
   int max_stuck_calls = 4;
   // Settings given once for every plugin that declares them (for example label_edition).
   nlohmann::json shared_settings = nlohmann::json::object();
+  PluginRunnerConfig plugin_runners;
   std::vector<PluginConfig> plugins;
 };
 

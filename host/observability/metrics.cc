@@ -39,6 +39,15 @@ std::vector<prometheus::MetricFamily> MetricsCollector::Collect() const {
                       MetricType::Gauge);
   auto loaded = Family("cdsd_service_loaded", "1 when the configured service is loaded and serving", MetricType::Gauge);
   auto latency = Family("cdsd_service_latency_seconds", "Plugin evaluate latency", MetricType::Histogram);
+  auto crashes = Family("cdsd_plugin_runner_crashes_total",
+                        "Plugin runner deaths (signal, exit, invalid frame, killed when hung) per service", MetricType::Counter);
+  auto restarts = Family("cdsd_plugin_runner_restarts_total", "Plugin runner restarts per service", MetricType::Counter);
+  auto poison = Family("cdsd_plugin_runner_poison_refused_total",
+                       "Calls refused without reaching the plugin because the request crashed its runner before",
+                       MetricType::Counter);
+  auto breaker_open = Family("cdsd_plugin_runner_breaker_open",
+                             "1 while the service's circuit breaker is open (calls fail fast), 0 otherwise", MetricType::Gauge);
+  auto runner_up = Family("cdsd_plugin_runner_up", "1 while the service's plugin runner is running", MetricType::Gauge);
   for (const ConfiguredPlugin& entry : snapshot->plugins()) {
     std::vector<prometheus::ClientMetric::Label> labels{{"service", entry.config.id}};
     const auto stats = StatsFor(entry.config.id);
@@ -50,6 +59,15 @@ std::vector<prometheus::MetricFamily> MetricsCollector::Collect() const {
     const int64_t stuck_now = entry.service ? entry.service->stuck_calls().load() : 0;
     stuck.metric.push_back(Value(std::max<int64_t>(0, stuck_now), labels));
     loaded.metric.push_back(Value(entry.state == PluginState::kLoaded ? 1 : 0, labels));
+    if (entry.config.isolation == Isolation::kProcess) {
+      crashes.metric.push_back(Value(stats->runner_crashes.load(), labels));
+      restarts.metric.push_back(Value(stats->runner_restarts.load(), labels));
+      poison.metric.push_back(Value(stats->poison_refused.load(), labels));
+      const RunnerClient* runner = entry.service ? entry.service->runner() : nullptr;
+      const RunnerStatus rs = runner ? runner->status() : RunnerStatus{};
+      breaker_open.metric.push_back(Value(rs.state == RunnerState::kCircuitOpen ? 1 : 0, labels));
+      runner_up.metric.push_back(Value(rs.state == RunnerState::kRunning ? 1 : 0, labels));
+    }
     const auto h = stats->latency.Read();
     prometheus::ClientMetric m;
     m.label = labels;
@@ -71,7 +89,8 @@ std::vector<prometheus::MetricFamily> MetricsCollector::Collect() const {
   auto reloads = Family("cdsd_reloads_total", "Configuration reloads by result", MetricType::Counter);
   reloads.metric.push_back(Value(server_.reload_stats().succeeded.load(), {{"result", "success"}}));
   reloads.metric.push_back(Value(server_.reload_stats().failed.load(), {{"result", "failure"}}));
-  std::vector<prometheus::MetricFamily> families{calls, errors, timeouts, expired, shed, stuck, loaded, latency, generation, reloads};
+  std::vector<prometheus::MetricFamily> families{calls, errors, timeouts, expired, shed, stuck, loaded, latency, generation, reloads,
+                                                 crashes, restarts, poison, breaker_open, runner_up};
   if (const AuditTrail* audit = server_.audit()) {
     auto written = Family("cdsd_audit_records_written_total", "Evaluations committed to the audit trail", MetricType::Counter);
     written.metric.push_back(Value(audit->written()));

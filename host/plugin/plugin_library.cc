@@ -129,6 +129,43 @@ absl::Status Refuse(const std::filesystem::path& path, const std::string& reason
   return absl::FailedPreconditionError("plugin " + path.string() + ": " + reason);
 }
 
+// The plugin's self-description, checked the same way wherever the plugin runs.
+absl::StatusOr<std::shared_ptr<const PluginLibrary>> ValidateInfo(const std::filesystem::path& path,
+                                                                  const cds_plugin_api* api, AbiVersion abi,
+                                                                  std::string_view info_bytes) {
+  if (absl::Status compatible = CheckAbiCompatibility(abi); !compatible.ok()) {
+    return Refuse(path, std::string(compatible.message()));
+  }
+  cds::plugin::v1::PluginInfo info;
+  if (info_bytes.size() > INT32_MAX || !info.ParseFromArray(info_bytes.data(), static_cast<int>(info_bytes.size()))) {
+    return Refuse(path, "get_info returned bytes that are not a cds.plugin.v1.PluginInfo");
+  }
+  static const std::regex id_pattern("^[a-z0-9][a-z0-9-]{0,62}$");
+  std::string problems;
+  auto require = [&](bool ok, const char* what) {
+    if (!ok) problems += std::string(problems.empty() ? "" : "; ") + what;
+  };
+  require(std::regex_match(info.id(), id_pattern), "id must be lower-kebab-case");
+  require(!info.name().empty(), "name is empty");
+  require(!info.version().empty(), "version is empty");
+  require(!info.vendor().empty(), "vendor is empty");
+  require(info.hooks_size() > 0, "no hooks");
+  require(!info.knowledge_version().empty(), "knowledge_version is empty");
+  std::vector<std::string> setting_names;
+  if (!info.settings_schema().empty()) {
+    const nlohmann::json schema = nlohmann::json::parse(info.settings_schema(), nullptr, false);
+    if (schema.is_discarded() || !schema.is_object()) {
+      require(false, "settings_schema is not a JSON object");
+    } else if (auto props = schema.find("properties"); props != schema.end() && props->is_object()) {
+      for (auto it = props->begin(); it != props->end(); ++it) setting_names.push_back(it.key());
+    }
+  }
+  if (!problems.empty()) return Refuse(path, "incomplete metadata: " + problems);
+  if (info.title().empty()) info.set_title(info.name());
+  return std::make_shared<const PluginLibrary>(path, api, abi, std::move(info), std::move(setting_names));
+}
+
+
 absl::StatusOr<std::shared_ptr<const PluginLibrary>> Validate(const std::filesystem::path& path,
                                                               const cds_plugin_api* api) {
   if (api == nullptr) return Refuse(path, "cds_plugin_entry returned no function table");
@@ -156,34 +193,9 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> Validate(const std::filesys
     return Refuse(path, std::string("get_info failed (") + StatusName(status) + "): " +
                             TakeError(*api, &error));
   }
-  cds::plugin::v1::PluginInfo info;
-  if (info_bytes == nullptr || info_size > INT32_MAX ||
-      !info.ParseFromArray(info_bytes, static_cast<int>(info_size))) {
-    return Refuse(path, "get_info returned bytes that are not a cds.plugin.v1.PluginInfo");
-  }
-  static const std::regex id_pattern("^[a-z0-9][a-z0-9-]{0,62}$");
-  std::string problems;
-  auto require = [&](bool ok, const char* what) {
-    if (!ok) problems += std::string(problems.empty() ? "" : "; ") + what;
-  };
-  require(std::regex_match(info.id(), id_pattern), "id must be lower-kebab-case");
-  require(!info.name().empty(), "name is empty");
-  require(!info.version().empty(), "version is empty");
-  require(!info.vendor().empty(), "vendor is empty");
-  require(info.hooks_size() > 0, "no hooks");
-  require(!info.knowledge_version().empty(), "knowledge_version is empty");
-  std::vector<std::string> setting_names;
-  if (!info.settings_schema().empty()) {
-    const nlohmann::json schema = nlohmann::json::parse(info.settings_schema(), nullptr, false);
-    if (schema.is_discarded() || !schema.is_object()) {
-      require(false, "settings_schema is not a JSON object");
-    } else if (auto props = schema.find("properties"); props != schema.end() && props->is_object()) {
-      for (auto it = props->begin(); it != props->end(); ++it) setting_names.push_back(it.key());
-    }
-  }
-  if (!problems.empty()) return Refuse(path, "incomplete metadata: " + problems);
-  if (info.title().empty()) info.set_title(info.name());
-  return std::make_shared<const PluginLibrary>(path, api, std::move(info), std::move(setting_names));
+  if (info_bytes == nullptr) return Refuse(path, "get_info returned bytes that are not a cds.plugin.v1.PluginInfo");
+  return ValidateInfo(path, api, {api->abi_major, api->abi_minor},
+                      std::string_view(reinterpret_cast<const char*>(info_bytes), info_size));
 }
 
 }  // namespace
@@ -242,6 +254,12 @@ absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::Load(
   if (it != registry.by_path.end()) registry.retired.push_back(std::move(it->second));
   registry.by_path[path] = std::move(loaded);
   return result;
+}
+
+absl::StatusOr<std::shared_ptr<const PluginLibrary>> PluginLibrary::FromRunner(const std::filesystem::path& path,
+                                                                               AbiVersion abi,
+                                                                               const std::string& info_bytes) {
+  return ValidateInfo(path, nullptr, abi, info_bytes);
 }
 
 bool PluginLibrary::DeclaresSetting(const std::string& name) const {

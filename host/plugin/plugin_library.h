@@ -27,20 +27,29 @@ class PluginLibrary {
                                                                   const std::string& pinned_sha256 = "");
 
   const std::filesystem::path& path() const { return path_; }
+  // The library's function table. Only for libraries mapped into cdsd (not FromRunner).
   const cds_plugin_api& api() const { return *api_; }
+  bool in_process() const { return api_ != nullptr; }
   const cds::plugin::v1::PluginInfo& info() const { return info_; }
-  AbiVersion abi_version() const { return {api_->abi_major, api_->abi_minor}; }
+  AbiVersion abi_version() const { return abi_; }
   // Setting names the plugin declares in its settings JSON Schema.
   bool DeclaresSetting(const std::string& name) const;
 
-  PluginLibrary(std::filesystem::path path, const cds_plugin_api* api,
+  // A library loaded in a plugin runner process (isolation: process): only its self-description
+  // (the handshake's PluginInfo bytes), checked by the same rules as a library loaded here.
+  static absl::StatusOr<std::shared_ptr<const PluginLibrary>> FromRunner(const std::filesystem::path& path,
+                                                                        AbiVersion abi,
+                                                                        const std::string& info_bytes);
+
+  PluginLibrary(std::filesystem::path path, const cds_plugin_api* api, AbiVersion abi,
                 cds::plugin::v1::PluginInfo info, std::vector<std::string> setting_names)
-      : path_(std::move(path)), api_(api), info_(std::move(info)),
+      : path_(std::move(path)), api_(api), abi_(abi), info_(std::move(info)),
         setting_names_(std::move(setting_names)) {}
 
  private:
   std::filesystem::path path_;
-  const cds_plugin_api* api_;
+  const cds_plugin_api* api_;  // null for FromRunner
+  AbiVersion abi_;
   cds::plugin::v1::PluginInfo info_;
   std::vector<std::string> setting_names_;
 };

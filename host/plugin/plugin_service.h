@@ -1,6 +1,8 @@
 // One configured service: a validated plugin library plus an instance created with the operator's
-// settings. Destroyed (plugin `destroy`) only when the last reference goes, so an in-flight call
-// that holds a reference always finishes on a live instance, even after a reload retired it.
+// settings, either mapped into cdsd (isolation: in_process) or living in a cdsd-plugin-runner
+// process (isolation: process, see runner_client.h). Destroyed (plugin `destroy`, or the runner
+// stopped) only when the last reference goes, so an in-flight call that holds a reference always
+// finishes on a live instance, even after a reload retired it.
 #ifndef CDSD_HOST_PLUGIN_PLUGIN_SERVICE_H_
 #define CDSD_HOST_PLUGIN_PLUGIN_SERVICE_H_
 
@@ -12,18 +14,24 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "config/config.h"
 #include "plugin/plugin_library.h"
+#include "plugin/runner_client.h"
 #include "plugin/service_stats.h"
 
 namespace cdsd {
 
-// Bytes returned by a plugin, released with that plugin's free_bytes.
+// Bytes returned by a plugin: released with that plugin's free_bytes (in_process), or a copy
+// owned by cdsd (received from a plugin runner).
 class PluginBytes {
  public:
   PluginBytes() = default;
   PluginBytes(const cds_plugin_api* api, cds_bytes bytes) : api_(api), bytes_(bytes) {}
+  explicit PluginBytes(std::string owned) : owned_(std::move(owned)) {
+    bytes_ = {reinterpret_cast<uint8_t*>(owned_.data()), owned_.size()};
+  }
   PluginBytes(PluginBytes&& other) noexcept { *this = std::move(other); }
   PluginBytes& operator=(PluginBytes&& other) noexcept;
   PluginBytes(const PluginBytes&) = delete;
@@ -37,12 +45,26 @@ class PluginBytes {
   void Release();
   const cds_plugin_api* api_ = nullptr;
   cds_bytes bytes_{nullptr, 0};
+  std::string owned_;
 };
 
 struct PluginCallResult {
   cds_status status = CDS_STATUS_INTERNAL;
   PluginBytes response;
   std::string error;
+  // isolation: process: no answer came before the call's deadline (reported as TIMEOUT).
+  bool deadline_passed = false;
+  // isolation: process: the plugin was not (or no longer) reachable: `error` is cdsd's own
+  // message (runner crashed, restarting, circuit open, poison request), not the plugin's.
+  bool runner_failure = false;
+};
+
+// What a call knows besides its bytes. Used by isolation: process only (an in-process call
+// cannot be bounded or fingerprinted usefully: the deadline timer abandons it instead).
+struct PluginCallContext {
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  uint64_t fingerprint = 0;       // RequestFingerprint of the request minus its evaluation id
+  std::string_view evaluation_id;  // for the crash log line
 };
 
 class PluginService {
@@ -52,12 +74,21 @@ class PluginService {
   static absl::StatusOr<std::shared_ptr<PluginService>> Create(
       const PluginConfig& config, std::shared_ptr<const PluginLibrary> library,
       nlohmann::json settings);
+  // isolation: process. Starts a runner for `config`, learns the plugin's PluginInfo from it,
+  // merges `shared_settings` as EffectiveSettings does, and creates the instance in the runner.
+  static absl::StatusOr<std::shared_ptr<PluginService>> CreateIsolated(const PluginConfig& config,
+                                                                       const PluginRunnerConfig& runners,
+                                                                       const nlohmann::json& shared_settings);
   ~PluginService();
   PluginService(const PluginService&) = delete;
   PluginService& operator=(const PluginService&) = delete;
 
   // Calls the plugin. Thread-safe: the plugin contract requires a concurrent evaluate.
-  PluginCallResult Evaluate(std::string_view request) const;
+  PluginCallResult Evaluate(std::string_view request, const PluginCallContext& context = {}) const;
+
+  Isolation isolation() const { return runner_ ? Isolation::kProcess : Isolation::kInProcess; }
+  // The runner of an isolation: process service, else null.
+  const RunnerClient* runner() const { return runner_.get(); }
 
   const std::string& id() const { return id_; }
   std::chrono::milliseconds timeout() const { return timeout_; }
@@ -73,14 +104,15 @@ class PluginService {
 
   PluginService(std::string id, std::chrono::milliseconds timeout,
                 std::shared_ptr<const PluginLibrary> library, nlohmann::json settings,
-                cds_plugin_instance* instance);
+                cds_plugin_instance* instance, std::unique_ptr<RunnerClient> runner = nullptr);
 
  private:
   std::string id_;
   std::chrono::milliseconds timeout_;
   std::shared_ptr<const PluginLibrary> library_;
   nlohmann::json settings_;
-  cds_plugin_instance* instance_;
+  cds_plugin_instance* instance_;                // in_process
+  std::unique_ptr<RunnerClient> runner_;        // process
   std::shared_ptr<ServiceStats> stats_;
   mutable std::atomic<int64_t> stuck_calls_{0};
   cds::v1::ServiceDescriptor descriptor_;

@@ -46,6 +46,8 @@ std::shared_ptr<PluginService> Reusable(const PluginSnapshot* previous, const Pl
   if (previous == nullptr) return nullptr;
   const ConfiguredPlugin* old = previous->Find(config.id);
   if (old == nullptr || old->state != PluginState::kLoaded) return nullptr;
+  // A runner is restarted by every reload: that is how an operator closes an open breaker.
+  if (config.isolation == Isolation::kProcess || old->service->isolation() != Isolation::kInProcess) return nullptr;
   const PluginService& s = *old->service;
   if (s.library_ptr() != library || s.settings() != settings || s.timeout() != config.timeout) {
     return nullptr;
@@ -68,6 +70,14 @@ void RecordChanges(const PluginSnapshot* previous, const std::vector<ConfiguredP
     } else if (!serving && was_serving) {
       changes.push_back(std::string(p.state == PluginState::kDisabled ? "disabled " : "failed ") +
                         p.config.id);
+    } else if (serving && old->service->isolation() != p.service->isolation()) {
+      changes.push_back("isolation of " + p.config.id + ": " + IsolationName(old->service->isolation()) + " -> " +
+                        IsolationName(p.service->isolation()));
+    } else if (serving && p.service->isolation() == Isolation::kProcess &&
+               old->service->library().info().version() == p.service->library().info().version() &&
+               old->service->library().path() == p.service->library().path()) {
+      changes.push_back("restarted the runner of " + p.config.id +
+                        (old->service->settings() == p.service->settings() ? "" : " (reconfigured)"));
     } else if (serving && old->service != p.service) {
       const auto& before = old->service->library().info();
       const auto& after = p.service->library().info();
@@ -105,6 +115,21 @@ SnapshotBuild BuildSnapshot(const Config& config, uint64_t generation,
     }
     // Who can change the file is checked before it is read; the pin on the copy Load maps.
     const absl::Status trusted = CheckPluginTrust(pc.path);
+    if (pc.isolation == Isolation::kProcess) {
+      // The library is mapped only in its runner; cdsd learns its PluginInfo from the handshake.
+      auto created = trusted.ok() ? PluginService::CreateIsolated(pc, config.plugin_runners, config.shared_settings)
+                                  : absl::StatusOr<std::shared_ptr<PluginService>>(trusted);
+      if (created.ok()) {
+        entry.service = *std::move(created);
+        entry.state = PluginState::kLoaded;
+      } else {
+        entry.state = PluginState::kFailed;
+        entry.error = std::string(created.status().message());
+        build.failures.push_back(pc.location + ": " + pc.id + ": " + entry.error);
+      }
+      plugins.push_back(std::move(entry));
+      continue;
+    }
     auto library = trusted.ok() ? PluginLibrary::Load(pc.path, pc.sha256)
                                 : absl::StatusOr<std::shared_ptr<const PluginLibrary>>(trusted);
     if (!library.ok()) {

@@ -20,6 +20,11 @@ struct ServiceStats {
   std::atomic<uint64_t> expired{0};
   // Evaluate calls refused with RESOURCE_EXHAUSTED because this service's queue was too long.
   std::atomic<uint64_t> shed{0};
+  // isolation: process only. Runner deaths (crash, abort, exit, garbage, killed when hung),
+  // restarts, and calls refused as poison requests.
+  std::atomic<uint64_t> runner_crashes{0};
+  std::atomic<uint64_t> runner_restarts{0};
+  std::atomic<uint64_t> poison_refused{0};
   LatencyHistogram latency;
   // Moving average of recent call times (1/8 weight per call), for admission control.
   std::atomic<int64_t> recent_nanos{0};

@@ -129,15 +129,16 @@ void Evaluation::Start(std::vector<SelectedService> services,
   *response_->mutable_evaluation_time() = evaluation_time;
   response_->set_evaluation_date(evaluation_date);
 
-  // The plugin input is serialized once; each service's copy differs only in service_id, which
-  // is appended (protobuf wire format merges concatenated messages).
+  // The plugin input is serialized once; each service's copy differs only in service_id and
+  // evaluation_id, which are appended (protobuf wire format merges concatenated messages). The
+  // base, which leaves out the per-evaluation id, is what identifies a request that keeps
+  // crashing an isolated plugin (its poison-request fingerprint).
   std::string base;
   {
     cds::plugin::v1::EvaluateInput input;
     input.set_hook(request_->hook());
     input.set_hook_instance(request_->hook_instance());
     *input.mutable_evaluation_time() = evaluation_time;
-    input.set_evaluation_id(response_->evaluation_id());
     input.set_evaluation_date(evaluation_date);
     // The orders being drafted or signed reach every plugin (docs/api.md, draft orders).
     *input.mutable_draft_orders() = request_->draft_orders();
@@ -158,19 +159,28 @@ void Evaluation::Start(std::vector<SelectedService> services,
   auto self = shared_from_this();
   slots_.reserve(services.size());
   int runnable = 0;
+  std::optional<uint64_t> fingerprint;
   for (SelectedService& s : services) {
     Slot slot;
     if (s.service) {
       cds::plugin::v1::EvaluateInput suffix;
+      suffix.set_evaluation_id(response_->evaluation_id());
       suffix.set_service_id(s.service_id);
       // Owned by the call's invoke hook: an abandoned call may still be reading it after this
       // evaluation has answered.
       auto input = std::make_shared<const std::string>(base + suffix.SerializeAsString());
       std::shared_ptr<PluginService> service = s.service;
+      PluginCallContext context;
+      context.deadline = deadlines.For(started_, service->timeout());
+      if (service->isolation() == Isolation::kProcess) {
+        if (!fingerprint) fingerprint = RequestFingerprint(base);
+        context.fingerprint = *fingerprint;
+      }
       ServiceCall::Hooks hooks;
-      hooks.invoke = [service, input] {
+      hooks.invoke = [service, input, context, evaluation_id = response_->evaluation_id()]() mutable {
         const auto begin = Clock::now();
-        PluginCallResult result = service->Evaluate(*input);
+        context.evaluation_id = evaluation_id;
+        PluginCallResult result = service->Evaluate(*input, context);
         const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - begin).count();
         service->stats().calls.fetch_add(1, std::memory_order_relaxed);
         service->stats().latency.Record(static_cast<double>(nanos) / 1000.0);
@@ -325,6 +335,19 @@ void Evaluation::MergeSlot(Slot& slot) {
   }
   *result->mutable_elapsed() = ToDuration(call.elapsed());
   PluginCallResult& answer = call.result();
+  if (answer.deadline_passed) {
+    stats.timeouts.fetch_add(1, std::memory_order_relaxed);
+    fail(cds::v1::SERVICE_STATUS_TIMEOUT,
+         (slot.deadline_is_callers ? std::string("no answer before the caller's deadline")
+                                   : "no answer within its " + std::to_string(service.timeout().count()) + " ms timeout") +
+             " (isolation: process; the plugin runner was killed and will be restarted)");
+    return;
+  }
+  if (answer.runner_failure) {
+    stats.errors.fetch_add(1, std::memory_order_relaxed);
+    fail(cds::v1::SERVICE_STATUS_ERROR, answer.error);
+    return;
+  }
   if (answer.status != CDS_STATUS_OK) {
     stats.errors.fetch_add(1, std::memory_order_relaxed);
     fail(cds::v1::SERVICE_STATUS_ERROR, std::string("plugin error ") + StatusName(answer.status) + ": " + answer.error);

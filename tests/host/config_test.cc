@@ -145,5 +145,55 @@ TEST(Config, MissingFileIsAProblemNotACrash) {
   EXPECT_NE(r.problems[0].message.find("cannot read"), std::string::npos);
 }
 
+TEST(Config, IsolationDefaultsToInProcessAndReadsProcess) {
+  auto r = Parse(R"(
+plugins:
+  - {id: a, path: /opt/a.so}
+  - {id: b, path: /opt/b.so, isolation: process}
+  - {id: c, path: /opt/c.so, isolation: in_process}
+)");
+  ASSERT_TRUE(r.config) << AllProblems(r);
+  EXPECT_EQ(r.config->plugins[0].isolation, Isolation::kInProcess);
+  EXPECT_EQ(r.config->plugins[1].isolation, Isolation::kProcess);
+  EXPECT_EQ(r.config->plugins[2].isolation, Isolation::kInProcess);
+}
+
+TEST(Config, RejectsAnUnknownIsolationWithItsLocation) {
+  auto r = Parse("plugins:\n  - id: a\n    path: /opt/a.so\n    isolation: sandbox\n");
+  ASSERT_FALSE(r.config);
+  EXPECT_EQ(AllProblems(r), "cdsd.yaml:4:16: isolation must be in_process or process (got 'sandbox')\n");
+}
+
+TEST(Config, ReadsPluginRunnersAndDefaultsThem) {
+  auto defaults = Parse("plugins: []\n");
+  ASSERT_TRUE(defaults.config);
+  EXPECT_EQ(defaults.config->plugin_runners, PluginRunnerConfig{});
+  auto r = Parse(R"(
+plugin_runners: {runner_path: bin/runner, restart_backoff_ms: 50, max_crashes: 5, crash_window_s: 10,
+                 breaker_cooldown_s: 20, poison_crashes: 3, memory_limit_mb: 256}
+plugins: []
+)");
+  ASSERT_TRUE(r.config) << AllProblems(r);
+  const PluginRunnerConfig& p = r.config->plugin_runners;
+  EXPECT_EQ(p.runner_path, "/etc/cdsd/bin/runner");
+  EXPECT_EQ(p.restart_backoff_ms, 50);
+  EXPECT_EQ(p.max_crashes, 5);
+  EXPECT_EQ(p.crash_window_s, 10);
+  EXPECT_EQ(p.breaker_cooldown_s, 20);
+  EXPECT_EQ(p.poison_crashes, 3);
+  EXPECT_EQ(p.memory_limit_mb, 256);
+}
+
+TEST(Config, RejectsPluginRunnerValuesOutOfRangeAndUnknownKeys) {
+  auto r = Parse("plugin_runners: {max_crashes: 0, breaker_cooldown_s: -1, memory_limit_mb: 10, retries: 3}\nplugins: []\n");
+  ASSERT_FALSE(r.config);
+  const std::string problems = AllProblems(r);
+  EXPECT_NE(problems.find("unknown key 'retries' in plugin_runners"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("max_crashes must be between 1 and 1000 (got 0)"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("breaker_cooldown_s must be between 1 and 86400"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("memory_limit_mb must be 0 (none) or at least 64"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("cdsd.yaml:1:"), std::string::npos) << "problems carry their location";
+}
+
 }  // namespace
 }  // namespace cdsd

@@ -16,7 +16,7 @@ DESTDIR=$dest cmake --install "$build" --component cdsd >/dev/null
 libdir=$(cd "$dest/usr" && ls -d lib/*/cdsd 2>/dev/null | head -1 || true)
 [ -n "$libdir" ] || libdir=lib/cdsd
 plugins=/usr/$libdir/plugins/$version
-for path in /usr/bin/cdsd /usr/bin/cdsctl /usr/bin/cds-plugin-check \
+for path in /usr/bin/cdsd /usr/bin/cdsd-plugin-runner /usr/bin/cdsctl /usr/bin/cds-plugin-check \
             $plugins/libketamine_eligibility.so $plugins/libketamine_dosing_schedule.so \
             $plugins/libketamine_side_effect_triage.so \
             /etc/cdsd/cdsd.yaml /usr/lib/systemd/system/cdsd.service \

@@ -44,10 +44,17 @@ std::string ConfigYaml(const std::vector<PluginEntry>& plugins, const std::strin
   for (const PluginEntry& p : plugins) {
     yaml += "  - id: " + p.id + "\n    path: " + p.path.string() + "\n    timeout_ms: " +
             std::to_string(p.timeout_ms) + "\n    enabled: " + (p.enabled ? "true" : "false") +
-            "\n    settings: " + p.settings_yaml + "\n" + (p.sha256.empty() ? "" : "    sha256: " + p.sha256 + "\n");
+            "\n    settings: " + p.settings_yaml + "\n" + (p.sha256.empty() ? "" : "    sha256: " + p.sha256 + "\n") +
+            (p.isolation.empty() ? "" : "    isolation: " + p.isolation + "\n") +
+            (p.max_concurrent_calls == 0 ? "" : "    max_concurrent_calls: " + std::to_string(p.max_concurrent_calls) + "\n");
   }
   if (plugins.empty()) yaml += "  []\n";
   return yaml;
+}
+
+std::string PluginRunnersYaml(const std::string& keys) {
+  return "plugin_runners: {runner_path: " CDS_BINARY_DIR "/host/cdsd-plugin-runner" + (keys.empty() ? "" : ", " + keys) +
+         "}\n";
 }
 
 TestServer::TestServer(const std::vector<PluginEntry>& plugins, const std::string& extra_yaml) {

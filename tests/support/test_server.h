@@ -30,7 +30,13 @@ struct PluginEntry {
   std::string settings_yaml = "{}";
   bool enabled = true;
   std::string sha256;  // written as `sha256:` when set
+  std::string isolation;  // written as `isolation:` when set
+  int max_concurrent_calls = 0;  // written when set
 };
+
+// A plugin_runners section using the runner of this build, with the given extra keys
+// (e.g. "max_crashes: 2, breaker_cooldown_s: 1").
+std::string PluginRunnersYaml(const std::string& keys = "");
 
 // A fresh folder under the system temp dir, removed by the destructor.
 class TempDir {

@@ -10,8 +10,10 @@
 #include <grpc/health/v1/health.grpc.pb.h>
 #include <grpcpp/grpcpp.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <cctype>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -167,6 +169,18 @@ int Plugins(const Options& o) {
     std::cout << "    " << p.path() << "\n";
     if (!p.last_error().empty()) std::cout << "    error: " << p.last_error() << "\n";
     if (p.stuck_calls() > 0) std::cout << "    stuck calls: " << p.stuck_calls() << "\n";
+    if (p.isolation() == cds::admin::v1::ISOLATION_PROCESS) {
+      std::string runner = cds::admin::v1::RunnerState_Name(p.runner_state());
+      runner = runner.size() > 13 ? runner.substr(13) : runner;  // drop RUNNER_STATE_
+      for (char& c : runner) c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::cout << "    isolation: process, runner " << runner << ", pid " << p.runner_pid() << ", crashes "
+                << p.runner_crashes() << ", restarts " << p.runner_restarts() << ", breaker "
+                << (p.breaker_state().empty() ? "-" : p.breaker_state()) << "\n";
+      if (!p.runner_last_crash().empty()) std::cout << "    last crash: " << p.runner_last_crash() << "\n";
+      if (p.poison_requests_refused() > 0) std::cout << "    poison requests refused: " << p.poison_requests_refused() << "\n";
+    } else {
+      std::cout << "    isolation: in_process\n";
+    }
   }
   return 0;
 }
