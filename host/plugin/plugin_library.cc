@@ -1,6 +1,7 @@
 #include "plugin/plugin_library.h"
 
-#define BOOST_DLL_USE_STD_FS
+// BOOST_DLL_USE_STD_FS (Boost.DLL on std::filesystem) comes from the build target, so every file
+// that includes Boost.DLL agrees on it.
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/mman.h>
