@@ -145,7 +145,7 @@ TEST(RunnerClient, HungCallEndsAtItsDeadlineAndTheRunnerIsReplaced) {
   const pid_t before = client->status().pid;
   const auto start = Clock::now();
   RunnerAnswer a = Call(*client, Request(), 200);
-  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(1000)) << "the call is bounded by its deadline";
+  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(2000)) << "the call is bounded by its deadline";
   EXPECT_TRUE(a.deadline_passed);
   ASSERT_TRUE(WaitRunning(*client));
   EXPECT_NE(client->status().pid, before);
@@ -182,7 +182,9 @@ TEST(RunnerClient, BreakerOpensAfterMaxCrashesFailsFastAndRecoversAfterTheCooldo
   EXPECT_EQ(client->status().state, RunnerState::kCircuitOpen);
   const auto start = Clock::now();
   RunnerAnswer fast = Call(*client, Request("fine"));
-  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(50)) << "open circuit fails fast";
+  // Fails fast: it neither waits out the call's 3 s deadline nor the 1 s cooldown (a loose bound,
+  // so a loaded machine does not make it flaky; the error text below is the real check).
+  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(900)) << "open circuit fails fast";
   EXPECT_THAT(fast.error, HasSubstr("circuit open until"));
   ASSERT_TRUE(WaitRunning(*client, std::chrono::milliseconds(3000))) << "restarted after the 1 s cooldown";
   EXPECT_EQ(client->status().breaker, "half-open");
@@ -227,7 +229,7 @@ TEST(RunnerClient, ReplyRacingTheDeadlineGivesExactlyOneOutcome) {
     ASSERT_TRUE(WaitRunning(*client));
     const auto start = Clock::now();
     RunnerAnswer a = Call(*client, Request("race-" + std::to_string(i)), 1);
-    EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(500));
+    EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(2000));
     if (a.deadline_passed) {
       EXPECT_TRUE(a.runner_failure);
       ++timed_out;
