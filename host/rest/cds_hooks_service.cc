@@ -277,7 +277,7 @@ void CdsHooksService::Evaluate(const HttpRequest& request, const HookService& en
             hook->fetch_problems.push_back({"prefetch." + answer.key, answer.problem});
           }
         }
-        if (!hook->prefetch.contains("patient")) {
+        if (!hook->prefetch.contains("patient") || hook->prefetch["patient"].is_null()) {
           (*shared_respond)(Error(412, "PREFETCH_REQUIRED", "the patient could not be fetched from fhirServer", origin,
                                   {{"prefetch.patient", hook->fetch_problems.empty() ? "not fetched"
                                                                                       : hook->fetch_problems.front().description}}));

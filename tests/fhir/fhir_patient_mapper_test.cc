@@ -86,6 +86,21 @@ TEST(FhirPatientMapper, ObservationWithoutValueIsReportedNotReadAsNormal) {
   ASSERT_EQ(result.problems.size(), 1u);
 }
 
+TEST(FhirPatientMapper, MadrsTotalInCdsdsCodeSystemIsKeptAndOtherSystemsAreNot) {
+  const json madrs = {{"resourceType", "Observation"},
+                      {"code", {{"coding", {{{"system", "https://cdsd.dev/fhir/CodeSystem/observation"}, {"code", "madrs-total"}}}}}},
+                      {"valueInteger", 14}};
+  const json snomed_only = {{"resourceType", "Observation"},
+                            {"code", {{"coding", {{{"system", "http://snomed.info/sct"}, {"code", "271649006"}}}}}},
+                            {"valueQuantity", {{"value", 120}, {"code", "mm[Hg]"}}}};
+  const MappingResult result = MapHookInput(json::object(), json{{"observations", Bundle({madrs, snomed_only})}});
+  ASSERT_EQ(result.patient.observations_size(), 1);
+  EXPECT_EQ(result.patient.observations(0).code().system(), "https://cdsd.dev/fhir/CodeSystem/observation");
+  EXPECT_EQ(result.patient.observations(0).code().code(), "madrs-total");
+  EXPECT_EQ(result.patient.observations(0).value(), 14);
+  ASSERT_EQ(result.problems.size(), 1u) << "a code LOINC or cdsd does not define is reported";
+}
+
 TEST(FhirPatientMapper, PregnancyStatusObservationSetsPregnancyStatus) {
   const json pregnancy = {
       {"resourceType", "Observation"},

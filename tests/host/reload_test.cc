@@ -61,7 +61,12 @@ TEST_F(ReloadTest, DisablingAPluginRemovesItFromDiscoveryAndEvaluate) {
   auto changes = Reload({{"echo", TestPlugin("libcds_test_echo.so"), 1000, "{}", false}});
   ASSERT_TRUE(changes.ok()) << changes.status();
   EXPECT_THAT(ServiceIds(), ::testing::IsEmpty());
-  EXPECT_EQ(Evaluate().cards_size(), 0);
+  // With no enabled service left for the hook, Evaluate says so (NOT_FOUND) rather than
+  // answering an empty OK that reads as "nothing to say".
+  cds::v1::EvaluateResponse response;
+  auto context = testing::ContextWithDeadline();
+  const grpc::Status status = server_.stub().Evaluate(context.get(), MinimalRequest(), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
 }
 
 TEST_F(ReloadTest, ChangedSettingsApplyToNewRequests) {
