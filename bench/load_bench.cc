@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <fstream>
@@ -130,8 +131,9 @@ struct TokenSupply {
 };
 
 // Keeps `in_flight` Evaluate calls outstanding for `seconds` using the callback client API.
+// `samples`, when given, receives every latency in microseconds (for exact quantiles).
 LoadResult Drive(const std::string& address, const cds::v1::EvaluateRequest& request, int in_flight, double seconds,
-                 TokenSupply* tokens = nullptr) {
+                 TokenSupply* tokens = nullptr, std::vector<double>* samples = nullptr) {
   auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   auto stub = cds::v1::DecisionSupport::NewStub(channel);
   cdsd::LatencyHistogram histogram;
@@ -156,7 +158,12 @@ LoadResult Drive(const std::string& address, const cds::v1::EvaluateRequest& req
     }
     outstanding.fetch_add(1);
     stub->async()->Evaluate(&call->context, &request, &call->response, [&, call](grpc::Status status) {
-      histogram.Record(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - call->start).count());
+      const double micros = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - call->start).count();
+      histogram.Record(micros);
+      if (samples != nullptr) {
+        std::lock_guard lock(mutex);
+        samples->push_back(micros);
+      }
       (status.ok() ? ok : failed).fetch_add(1);
       delete call;
       if (!stop.load()) issue();
@@ -194,7 +201,7 @@ void Print(const std::string& name, int in_flight, const LoadResult& r) {
 // Keeps `in_flight` CDS Hooks calls outstanding for `seconds`: one keep-alive connection per
 // call in flight (HTTP/1.1 answers in order, so a connection carries one call at a time).
 LoadResult DriveRest(const std::string& address, const std::string& target, const std::string& body, int in_flight,
-                     double seconds) {
+                     double seconds, std::vector<double>* samples = nullptr) {
   namespace beast = boost::beast;
   namespace http = beast::http;
   boost::asio::io_context io;
@@ -219,7 +226,9 @@ LoadResult DriveRest(const std::string& address, const std::string& target, cons
     http::async_write(c->stream, c->request, [&, c](beast::error_code ec, size_t) {
       if (ec) return void(++failed);
       http::async_read(c->stream, c->buffer, c->response, [&, c](beast::error_code ec, size_t) {
-        histogram.Record(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - c->start).count());
+        const double micros = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - c->start).count();
+        histogram.Record(micros);
+        if (samples != nullptr) samples->push_back(micros);
         if (ec || c->response.result_int() != 200) {
           ++failed;
           if (ec) return;
@@ -423,14 +432,24 @@ int CompareRest(const std::filesystem::path& dir, double seconds) {
   std::cout << std::left << std::setw(22) << "door" << std::right << std::setw(10) << "in-flight" << std::setw(12)
             << "req/s" << std::setw(11) << "mean us" << std::setw(11) << "p50 us" << std::setw(11) << "p99 us"
             << std::setw(9) << "failed" << "\n";
+  // Exact quantiles from every sample (the histogram's buckets are too coarse to compare doors).
+  auto print = [](const std::string& name, int in_flight, const LoadResult& r, std::vector<double>& samples) {
+    std::sort(samples.begin(), samples.end());
+    auto at = [&](double q) { return samples.empty() ? 0.0 : samples[static_cast<size_t>(q * (samples.size() - 1))]; };
+    const double mean = r.latency.total ? r.latency.sum_micros / r.latency.total : 0;
+    std::cout << std::left << std::setw(22) << name << std::right << std::setw(10) << in_flight << std::setw(12)
+              << std::fixed << std::setprecision(0) << r.ok / r.seconds << std::setw(11) << mean << std::setw(11)
+              << at(0.5) << std::setw(11) << at(0.99) << std::setw(9) << r.failed << "\n";
+  };
   uint64_t failures = 0;
   for (int in_flight : {1, 100}) {
+    std::vector<double> grpc_samples, rest_samples;
     Drive(cdsd.address(), request, in_flight, std::min(1.0, seconds));
-    const LoadResult g = Drive(cdsd.address(), request, in_flight, seconds);
+    const LoadResult g = Drive(cdsd.address(), request, in_flight, seconds, nullptr, &grpc_samples);
     DriveRest(rest_address, "/cds-services/echo-0", text, in_flight, std::min(1.0, seconds));
-    const LoadResult r = DriveRest(rest_address, "/cds-services/echo-0", text, in_flight, seconds);
-    Print("gRPC", in_flight, g);
-    Print("CDS Hooks REST", in_flight, r);
+    const LoadResult r = DriveRest(rest_address, "/cds-services/echo-0", text, in_flight, seconds, &rest_samples);
+    print("gRPC", in_flight, g, grpc_samples);
+    print("CDS Hooks REST", in_flight, r, rest_samples);
     failures += g.failed + r.failed;
   }
   return failures == 0 ? 0 : 1;

@@ -7,7 +7,6 @@
 #include <boost/beast/ssl.hpp>
 #include <optional>
 
-#include "observability/logging.h"
 
 namespace cdsd::rest {
 namespace {

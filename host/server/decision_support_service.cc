@@ -132,7 +132,11 @@ grpc::ServerUnaryReactor* DecisionSupportService::ListServices(
   if (!accepting_.load(std::memory_order_relaxed)) return FinishNow(rpc, ShuttingDown());
   Caller caller;
   if (grpc::Status denied = CheckCaller(*rpc, &caller); !denied.ok()) return FinishNow(rpc, denied);
-  for (auto& descriptor : Services(request->hook())) *response->add_services() = std::move(descriptor);
+  for (auto& descriptor : Services(request->hook())) {
+    // Discovery names cdsd's custom hooks as CDS Hooks asks (reverse-domain); both names work.
+    for (std::string& hook : *descriptor.mutable_hooks()) hook = PublishedHookName(hook);
+    *response->add_services() = std::move(descriptor);
+  }
   return FinishNow(rpc, grpc::Status::OK);
 }
 

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -504,6 +505,26 @@ TEST_F(CdsHooksRest, KeepAliveServesSeveralRequestsOnOneConnection) {
     EXPECT_EQ(response.result_int(), 200u);
     EXPECT_TRUE(response.keep_alive());
   }
+}
+
+TEST(CdsHooksRestBounds, ConnectionsOverMaxConnectionsAreAnswered503AndClosed) {
+  testing::TestServer cdsd({{"echo", testing::TestPlugin("libcds_test_echo.so")}},
+                           "cds_hooks: {listen: 127.0.0.1:0, max_connections: 2}\n");
+  const std::string address = cdsd.server().cds_hooks_address();
+  const size_t colon = address.rfind(':');
+  boost::asio::io_context io;
+  const boost::asio::ip::tcp::endpoint endpoint(boost::asio::ip::make_address("127.0.0.1"),
+                                                static_cast<unsigned short>(std::stoi(address.substr(colon + 1))));
+  boost::asio::ip::tcp::socket first(io), second(io);
+  first.connect(endpoint);
+  second.connect(endpoint);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // both accepted and counted
+  const HttpResult third = HttpCall(address, "GET", "/cds-services");
+  EXPECT_EQ(third.status, 503) << third.error;
+  first.close();
+  second.close();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(HttpCall(address, "GET", "/cds-services").status, 200) << "a closed connection frees its place";
 }
 
 }  // namespace
