@@ -56,6 +56,28 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     // The whole request must arrive in time: a client trickling bytes cannot hold the
     // connection past this.
     beast::get_lowest_layer(stream_).expires_after(first_ ? options_.header_timeout : options_.keep_alive_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  // Headers in: a client that asked "Expect: 100-continue" (curl does for larger bodies) is told
+  // to go on, then the body is read within what is left of the same timeout.
+  void OnHeader(beast::error_code ec) {
+    if (ec || parser_->is_done()) return OnRead(ec);
+    if (!first_) beast::get_lowest_layer(stream_).expires_after(options_.header_timeout);
+    const auto expect = parser_->get()[http::field::expect];
+    if (beast::iequals(expect, "100-continue")) {
+      auto proceed = std::make_shared<http::response<http::empty_body>>(http::status::continue_, parser_->get().version());
+      http::async_write(stream_, *proceed, [self = this->shared_from_this(), proceed](beast::error_code ec, size_t) {
+        if (ec) return self->Close();
+        self->ReadBody();
+      });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }

@@ -445,13 +445,13 @@ void CdsServer::Shutdown(std::chrono::milliseconds grace) {
     wait_for_in_flight(std::chrono::milliseconds(1000));
     // The REST door closes its connections; late answers are dropped with them.
     if (http_server_) http_server_->Stop();
-    cds_hooks_.reset();
     // A short deadline lets answers already finished reach the wire, then closes connections.
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(250));
   }
   if (admin_server_) admin_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
   if (pool_) pool_->Stop(std::chrono::milliseconds(1000));
   exposer_.reset();
+  cds_hooks_.reset();  // after the metrics endpoint, which reads its counters; joins its FHIR fetches
   if (audit_) audit_->Flush();
   struct stat st {};
   if (admin_socket_inode_ != 0 && ::lstat(admin_socket_.c_str(), &st) == 0 &&
