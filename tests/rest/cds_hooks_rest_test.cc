@@ -488,6 +488,27 @@ TEST_F(CdsHooksRest, ASlowClientIsDisconnectedAfterTheHeaderTimeout) {
   EXPECT_EQ(HttpCall(address(), "GET", "/cds-services").status, 200) << "still serving";
 }
 
+TEST_F(CdsHooksRest, ExpectContinueIsAnsweredBeforeTheBodyIsSent) {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  const size_t colon = address().rfind(':');
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"),
+                  static_cast<unsigned short>(std::stoi(address().substr(colon + 1)))});
+  const std::string body = SyntheticRequest().dump();
+  const std::string head = "POST /cds-services/" + ServiceFor("ketamine-eligibility", "order-select") +
+                           " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  boost::asio::write(socket, boost::asio::buffer(head));
+  boost::beast::flat_buffer buffer;
+  boost::beast::http::response_parser<boost::beast::http::empty_body> interim_parser;
+  boost::beast::http::read_header(socket, buffer, interim_parser);
+  EXPECT_EQ(interim_parser.get().result(), boost::beast::http::status::continue_) << "the client is told to go on";
+  boost::asio::write(socket, boost::asio::buffer(body));
+  boost::beast::http::response<boost::beast::http::string_body> response;
+  boost::beast::http::read(socket, buffer, response);
+  EXPECT_EQ(response.result_int(), 200u) << response.body();
+}
+
 TEST_F(CdsHooksRest, KeepAliveServesSeveralRequestsOnOneConnection) {
   boost::asio::io_context io;
   boost::beast::tcp_stream stream(io);
