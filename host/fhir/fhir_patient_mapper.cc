@@ -576,6 +576,12 @@ MappingResult MapHookInput(const nlohmann::json& context, const nlohmann::json& 
   }
   for (auto it = prefetch.begin(); it != prefetch.end(); ++it) {
     const std::string path = "prefetch." + it.key();
+    // CDS Hooks 2.0: an OperationOutcome in place of a prefetch value means the EHR failed to
+    // fetch it, so the list stays "not retrieved".
+    if (StringMember(it.value(), "resourceType") == "OperationOutcome") {
+      mapper.Problem(path, "the EHR could not prefetch this key (OperationOutcome): not retrieved");
+      continue;
+    }
     if (!it.value().is_null()) mapper.MapPrefetchValue(it.value(), path);
     SetRetrieval(result.patient, it.key(), cds::v1::RETRIEVAL_RETRIEVED);
   }

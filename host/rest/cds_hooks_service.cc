@@ -242,7 +242,11 @@ void CdsHooksService::Evaluate(const HttpRequest& request, const HookService& en
   std::map<std::string, std::string> templates;
   for (const auto& key : fhir::StandardPrefetchKeys()) templates[key.key] = key.template_query;
   for (const std::string& key : PrefetchKeysFor(descriptor)) {
-    if (hook->prefetch.is_object() && hook->prefetch.contains(key)) continue;
+    // An OperationOutcome in its place means the EHR could not fetch it: as good as absent.
+    const bool failed_at_ehr = hook->prefetch.is_object() && hook->prefetch.contains(key) &&
+                               hook->prefetch[key].is_object() &&
+                               hook->prefetch[key].value("resourceType", "") == "OperationOutcome";
+    if (hook->prefetch.is_object() && hook->prefetch.contains(key) && !failed_at_ehr) continue;
     if (hook->fhir_server.empty()) {
       if (key == "patient") {
         return respond(Error(412, "PREFETCH_REQUIRED",

@@ -25,6 +25,16 @@ TEST(FhirPatientMapper, AbsentPrefetchKeyIsNotRetrievedAndNullIsRetrievedNone) {
   EXPECT_EQ(result.patient.patient_id(), "p1");
 }
 
+TEST(FhirPatientMapper, OperationOutcomeInPlaceOfAPrefetchValueIsNotRetrieved) {
+  const json failed = {{"resourceType", "OperationOutcome"},
+                       {"issue", {{{"severity", "error"}, {"code", "timeout"}}}}};
+  const MappingResult result = MapHookInput(json::object(), json{{"conditions", failed}});
+  EXPECT_EQ(result.patient.retrieval().conditions(), cds::v1::RETRIEVAL_NOT_RETRIEVED)
+      << "a failed prefetch is a missing input, never 'no conditions'";
+  ASSERT_EQ(result.problems.size(), 1u);
+  EXPECT_EQ(result.problems[0].path, "prefetch.conditions");
+}
+
 TEST(FhirPatientMapper, NoPrefetchAtAllLeavesEveryListNotRetrieved) {
   const MappingResult result = MapHookInput(json::object(), nullptr);
   EXPECT_EQ(result.patient.retrieval().conditions(), cds::v1::RETRIEVAL_NOT_RETRIEVED);

@@ -285,6 +285,22 @@ TEST_F(CdsHooksRest, AFhirServerThatFailsIsReportedAndNotGuessed) {
   EXPECT_EQ(stub.seen().size(), 1u) << "only the absent key is fetched";
 }
 
+TEST_F(CdsHooksRest, AnOperationOutcomeInPrefetchIsFetchedAgainFromTheFhirServer) {
+  const json synthetic = Synthetic();
+  FhirStub stub({{"/fhir/Condition", synthetic["prefetch"]["conditions"]}});
+  json body = SyntheticRequest();
+  body["prefetch"]["conditions"] = {{"resourceType", "OperationOutcome"},
+                                    {"issue", json::array({{{"severity", "error"}, {"code", "timeout"}}})}};
+  body["fhirServer"] = stub.base();
+  body["fhirAuthorization"] = {{"access_token", "t"}, {"token_type", "Bearer"}, {"expires_in", 300},
+                               {"scope", "patient/*.read"}, {"subject", "cdsd"}};
+  const HttpResult r = Post("/cds-services/" + ServiceFor("ketamine-eligibility", "order-select"), body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["cards"][0]["extension"]["dev.cdsd.basis"]["eligibility"]["status"], "ELIGIBILITY_STATUS_ELIGIBLE");
+  ASSERT_EQ(stub.seen().size(), 1u) << "the key the EHR failed to prefetch, and only that one";
+  EXPECT_THAT(stub.seen()[0].first, HasSubstr("/fhir/Condition?patient=synthetic-0042"));
+}
+
 TEST_F(CdsHooksRest, AbsentPatientWithoutFhirServerIs412) {
   json body = SyntheticRequest();
   body["prefetch"].erase("patient");
