@@ -7,14 +7,26 @@
 //                                                   the daemon's peak RSS and bytes per record over a long run
 //   cdsd_load_bench --auth [--seconds S]            caller authentication off, RS384 and ES384
 //                                                   side by side (each call a fresh, pre-minted token)
+//   cdsd_load_bench --rest [--seconds S]            the CDS Hooks REST door next to gRPC, same cdsd,
+//                                                   same service, at 1 and 100 in flight
 //   cdsd_load_bench --serve-bare RESPONSE --ready-file F   (internal: the bare server)
 #include <CLI/CLI.hpp>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
 #include <cds/v1/decision_support.grpc.pb.h>
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <fstream>
@@ -207,6 +219,85 @@ void Print(const std::string& name, int in_flight, const LoadResult& r) {
             << r.failed << "\n";
 }
 
+// Keeps `in_flight` CDS Hooks calls outstanding for `seconds`: one keep-alive connection per
+// call in flight (HTTP/1.1 answers in order, so a connection carries one call at a time).
+LoadResult DriveRest(const std::string& address, const std::string& target, const std::string& body, int in_flight,
+                     double seconds) {
+  namespace beast = boost::beast;
+  namespace http = beast::http;
+  boost::asio::io_context io;
+  LatencySamples samples;  // one io thread: no lock
+  std::atomic<bool> stop{false};
+  uint64_t ok = 0, failed = 0;
+  const size_t colon = address.rfind(':');
+  const boost::asio::ip::tcp::endpoint endpoint(boost::asio::ip::make_address(address.substr(0, colon)),
+                                                static_cast<unsigned short>(std::stoi(address.substr(colon + 1))));
+  struct Connection {
+    explicit Connection(boost::asio::io_context& io) : stream(io) {}
+    beast::tcp_stream stream;
+    beast::flat_buffer buffer;
+    http::request<http::string_body> request;
+    http::response<http::string_body> response;
+    std::chrono::steady_clock::time_point start;
+  };
+  std::vector<std::unique_ptr<Connection>> connections;
+  std::function<void(Connection*)> issue = [&](Connection* c) {
+    c->response = {};
+    c->start = std::chrono::steady_clock::now();
+    http::async_write(c->stream, c->request, [&, c](beast::error_code ec, size_t) {
+      if (ec) return void(++failed);
+      http::async_read(c->stream, c->buffer, c->response, [&, c](beast::error_code ec, size_t) {
+        const double micros = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - c->start).count();
+        samples.Record(micros);
+        if (ec || c->response.result_int() != 200) {
+          ++failed;
+          if (ec) return;
+        } else {
+          ++ok;
+        }
+        if (!stop.load()) issue(c);
+      });
+    });
+  };
+  for (int i = 0; i < in_flight; ++i) {
+    auto c = std::make_unique<Connection>(io);
+    c->stream.connect(endpoint);
+    c->request = {http::verb::post, target, 11};
+    c->request.set(http::field::host, address);
+    c->request.set(http::field::content_type, "application/json");
+    c->request.body() = body;
+    c->request.prepare_payload();
+    connections.push_back(std::move(c));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  for (auto& c : connections) issue(c.get());
+  std::thread timer([&] {
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    stop = true;
+  });
+  io.run();  // returns once every connection has finished its last call
+  timer.join();
+  LoadResult r;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.ok = ok;
+  r.failed = failed;
+  r.latency = std::move(samples);
+  return r;
+}
+
+// A loopback port that was free a moment ago.
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t size = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
 // A line of /proc/PID/status in kB, e.g. VmHWM (peak resident set) or VmRSS.
 long StatusKb(pid_t pid, const std::string& key) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -332,6 +423,48 @@ int CompareAuth(const std::filesystem::path& dir, const cds::v1::EvaluateRequest
 
 }  // namespace
 
+// The same evaluation through both doors of one cdsd: gRPC (protobuf) and CDS Hooks REST (JSON
+// with a FHIR Patient in prefetch, mapped by the host), one echo service, audit on (sync).
+int CompareRest(const std::filesystem::path& dir, double seconds) {
+  const std::string rest_address = "127.0.0.1:" + std::to_string(FreePort());
+  WriteConfig(dir, 1, "", "cds_hooks: {listen: " + rest_address + ", max_connections: 1000}\n");
+  Child cdsd({std::string(CDS_BINARY_DIR) + "/host/cdsd", "--config", (dir / "cdsd.yaml").string(), "--ready-file",
+              (dir / "cdsd.ready").string()},
+             (dir / "cdsd.ready").string());
+  if (cdsd.address().empty()) return std::cerr << "cdsd did not start\n", 1;
+  cds::v1::EvaluateRequest request;
+  request.set_hook("patient-view");
+  request.set_hook_instance("d1577c69-dfbe-44ad-ba6d-3e05e953b2ea");
+  request.add_service_ids("echo-0");
+  request.mutable_patient()->set_patient_id("bench-1");
+  request.mutable_patient()->set_birth_date("1980-05-17");
+  request.set_evaluation_date("2026-11-21");
+  const nlohmann::json body = {
+      {"hook", "patient-view"},
+      {"hookInstance", "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea"},
+      {"context", {{"patientId", "bench-1"}, {"userId", "Practitioner/1"}}},
+      {"prefetch", {{"patient", {{"resourceType", "Patient"}, {"id", "bench-1"}, {"birthDate", "1980-05-17"}}}}},
+      {"extension", {{"dev.cdsd.evaluation", {{"evaluationDate", "2026-11-21"}}}}}};
+  const std::string text = body.dump();
+  std::cout << "one cdsd, one echo service, audit sync; gRPC request " << request.ByteSizeLong() << " B, REST body "
+            << text.size() << " B; " << seconds << " s per run, " << std::thread::hardware_concurrency()
+            << " cores shared by client and server\n";
+  std::cout << std::left << std::setw(22) << "door" << std::right << std::setw(10) << "in-flight" << std::setw(12)
+            << "req/s" << std::setw(11) << "mean us" << std::setw(11) << "p50 us" << std::setw(11) << "p99 us"
+            << std::setw(9) << "failed" << "\n";
+  uint64_t failures = 0;
+  for (int in_flight : {1, 100}) {
+    Drive(cdsd.address(), request, in_flight, std::min(1.0, seconds));
+    const LoadResult g = Drive(cdsd.address(), request, in_flight, seconds);
+    DriveRest(rest_address, "/cds-services/echo-0", text, in_flight, std::min(1.0, seconds));
+    const LoadResult r = DriveRest(rest_address, "/cds-services/echo-0", text, in_flight, seconds);
+    Print("gRPC", in_flight, g);
+    Print("CDS Hooks REST", in_flight, r);
+    failures += g.failed + r.failed;
+  }
+  return failures == 0 ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
   CLI::App app{"cdsd load benchmark"};
   std::string bare_response, ready_file;
@@ -354,6 +487,8 @@ int main(int argc, char** argv) {
                  "Stop the long --audit run once this many evaluations are answered (0: run --large-seconds)");
   bool auth = false;
   app.add_flag("--auth", auth, "Compare caller authentication off, RS384 and ES384");
+  bool rest = false;
+  app.add_flag("--rest", rest, "Compare the CDS Hooks REST door with gRPC on the same cdsd");
   CLI11_PARSE(app, argc, argv);
   if (!bare_response.empty()) return ServeBare(bare_response, ready_file);
 
@@ -366,6 +501,11 @@ int main(int argc, char** argv) {
   request.mutable_patient()->set_birth_date("1980-05-17");
   request.set_evaluation_date("2026-11-21");
 
+  if (rest) {
+    const int code = CompareRest(dir, seconds);
+    std::filesystem::remove_all(dir);
+    return code;
+  }
   if (auth) {
     const int code = CompareAuth(dir, request, services, seconds);
     std::filesystem::remove_all(dir);

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libboost-dev libyaml-cpp-dev libcli11-dev libspdlog-dev nlohmann-json3-dev
+  libboost-dev libyaml-cpp-dev libcli11-dev libspdlog-dev nlohmann-json3-dev libcurl4-openssl-dev
   prometheus-cpp-dev libsqlite3-dev libssl-dev libsystemd-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   python3-grpcio

@@ -24,23 +24,37 @@ void LogRefusal(std::string_view reason) {
 
 grpc::Status CallAuthenticator::Authenticate(const grpc::ServerContextBase& rpc, Caller* caller) const {
   const auto& metadata = rpc.client_metadata();
-  const auto range = metadata.equal_range("authorization");
-  if (range.first == range.second) {
+  std::vector<std::string_view> values;
+  for (auto [it, end] = metadata.equal_range("authorization"); it != end; ++it) {
+    values.emplace_back(it->second.data(), it->second.size());
+  }
+  return AuthenticateHeaders(values, caller);
+}
+
+grpc::Status CallAuthenticator::AuthenticateHeaders(const std::vector<std::string_view>& authorization, Caller* caller,
+                                                    std::string_view endpoint_path) const {
+  if (authorization.empty()) {
     LogRefusal("no authorization header");
     return Unauthenticated();
   }
-  if (std::next(range.first) != range.second) {
+  if (authorization.size() > 1) {
     LogRefusal("more than one authorization header");
     return Unauthenticated();
   }
-  const std::string_view value(range.first->second.data(), range.first->second.size());
+  const std::string_view value = authorization.front();
   if (value.size() <= kBearer.size() || !absl::EqualsIgnoreCase(std::string(value.substr(0, kBearer.size())), std::string(kBearer))) {
     LogRefusal("not a bearer token");
     return Unauthenticated();
   }
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();
-  auto verified = verifier_->Verify(value.substr(kBearer.size()), now);
+  std::string endpoint;
+  if (!endpoint_path.empty()) {
+    endpoint = verifier_->audience();
+    while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
+    endpoint += endpoint_path;
+  }
+  auto verified = verifier_->Verify(value.substr(kBearer.size()), now, endpoint);
   if (!verified.ok()) {
     LogRefusal(std::string(verified.status().message()));
     return Unauthenticated();

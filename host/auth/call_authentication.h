@@ -8,6 +8,8 @@
 
 #include <memory>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 #include "auth/jwt_verifier.h"
 #include "config/config.h"
@@ -20,6 +22,10 @@ class CallAuthenticator {
 
   // OK and the caller, or UNAUTHENTICATED. The reason goes to the log only; the token never.
   grpc::Status Authenticate(const grpc::ServerContextBase& rpc, Caller* caller) const;
+  // The same check on the values of a request's Authorization headers (the CDS Hooks REST door).
+  // `endpoint_path` (e.g. "/cds-services/x") appended to auth.audience is accepted as aud too.
+  grpc::Status AuthenticateHeaders(const std::vector<std::string_view>& authorization, Caller* caller,
+                                   std::string_view endpoint_path = {}) const;
 
  private:
   std::unique_ptr<JwtVerifier> verifier_;

@@ -102,7 +102,7 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(const AuthConfi
   return verifier;
 }
 
-absl::StatusOr<Caller> JwtVerifier::Verify(std::string_view token, int64_t now) {
+absl::StatusOr<Caller> JwtVerifier::Verify(std::string_view token, int64_t now, std::string_view endpoint_audience) {
   if (token.empty() || token.size() > kMaxTokenBytes) return Refused("malformed");
   const size_t first = token.find('.');
   const size_t second = first == std::string_view::npos ? first : token.find('.', first + 1);
@@ -127,7 +127,10 @@ absl::StatusOr<Caller> JwtVerifier::Verify(std::string_view token, int64_t now) 
   if (!SignatureValid(*key, token.substr(0, second), *signature)) return Refused("bad signature");
 
   // Claims are read only once the signature holds.
-  if (!AudienceMatches(*claims, config_.audience)) return Refused("wrong audience");
+  if (!AudienceMatches(*claims, config_.audience) &&
+      (endpoint_audience.empty() || !AudienceMatches(*claims, std::string(endpoint_audience)))) {
+    return Refused("wrong audience");
+  }
   const int64_t skew = config_.clock_skew_seconds;
   const auto exp = IntClaim(*claims, "exp");
   const auto iat = IntClaim(*claims, "iat");

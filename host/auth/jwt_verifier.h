@@ -29,8 +29,10 @@ class JwtVerifier {
   static absl::StatusOr<std::unique_ptr<JwtVerifier>> Create(const AuthConfig& config);
 
   // UNAUTHENTICATED with a short reason for the server's log (never sent to the caller, never
-  // containing the token) or the caller. `now` is unix seconds.
-  absl::StatusOr<Caller> Verify(std::string_view token, int64_t now);
+  // containing the token) or the caller. `now` is unix seconds. `endpoint_audience`, when not
+  // empty, is accepted as aud too: CDS Hooks REST clients name the service endpoint they call.
+  absl::StatusOr<Caller> Verify(std::string_view token, int64_t now, std::string_view endpoint_audience = {});
+  const std::string& audience() const { return config_.audience; }
 
  private:
   JwtVerifier(const AuthConfig& config) : config_(config), replay_(config.jti_cache_size) {}

@@ -290,10 +290,66 @@ void ReadPluginRunners(Reader& r, const YAML::Node& node, Config& config) {
   }
 }
 
+std::vector<std::string> StringList(Reader& r, const YAML::Node& node, const std::string& name) {
+  std::vector<std::string> out;
+  if (!node.IsSequence()) {
+    r.Problem(node, name + " must be a list of strings");
+    return out;
+  }
+  for (const auto& item : node) {
+    if (!item.IsScalar() || item.Scalar().empty()) {
+      r.Problem(item, "each entry of " + name + " must be a non-empty string");
+      continue;
+    }
+    out.push_back(item.Scalar());
+  }
+  return out;
+}
+
+void ReadCdsHooks(Reader& r, const YAML::Node& node, Config& config) {
+  if (!node.IsMap()) {
+    r.Problem(node, "cds_hooks must be a map with listen (and optional limits, cors_allowed_origins, fhir_servers)");
+    return;
+  }
+  r.RejectUnknownKeys(node, {"listen", "threads", "max_connections", "header_timeout_ms", "keep_alive_timeout_ms",
+                             "request_timeout_ms", "cors_allowed_origins", "fhir_servers", "fhir_fetch_threads"},
+                      "cds_hooks");
+  CdsHooksConfig c;
+  c.location = r.Where(node);
+  if (auto listen = r.String(node, "listen")) {
+    static const std::regex address(R"(^(\[[0-9a-fA-F:]+\]|[0-9.]+):\d{1,5}$)");
+    if (!std::regex_match(*listen, address)) {
+      r.Problem(node["listen"], "cds_hooks.listen must be IPv4:port or [IPv6]:port (got '" + *listen + "')");
+    }
+    c.listen_address = *listen;
+  } else {
+    r.Problem(node, "cds_hooks needs listen (for example 127.0.0.1:8080)");
+  }
+  if (auto v = r.Integer(node, "threads", 1, 64)) c.threads = static_cast<int>(*v);
+  if (auto v = r.Integer(node, "max_connections", 1, 100000)) c.max_connections = static_cast<int>(*v);
+  if (auto v = r.Integer(node, "header_timeout_ms", 100, 600000)) c.header_timeout_ms = *v;
+  if (auto v = r.Integer(node, "keep_alive_timeout_ms", 100, 3600000)) c.keep_alive_timeout_ms = *v;
+  if (auto v = r.Integer(node, "request_timeout_ms", 10, 60000)) c.request_timeout_ms = *v;
+  if (auto v = r.Integer(node, "fhir_fetch_threads", 1, 64)) c.fhir_fetch_threads = static_cast<int>(*v);
+  if (const YAML::Node origins = node["cors_allowed_origins"]) {
+    c.cors_allowed_origins = StringList(r, origins, "cds_hooks.cors_allowed_origins");
+  }
+  if (const YAML::Node servers = node["fhir_servers"]) {
+    c.fhir_servers = StringList(r, servers, "cds_hooks.fhir_servers");
+    for (size_t i = 0; i < c.fhir_servers.size(); ++i) {
+      const std::string& url = c.fhir_servers[i];
+      if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
+        r.Problem(servers[i], "each cds_hooks.fhir_servers entry must be an http:// or https:// URL");
+      }
+    }
+  }
+  config.cds_hooks = std::move(c);
+}
+
 void ReadConfig(Reader& r, const YAML::Node& root, Config& config) {
   r.RejectUnknownKeys(root,
                       {"listen", "tls", "auth", "allow_insecure", "admin_socket", "metrics_listen", "audit", "logging",
-                       "connections", "limits", "workers", "max_stuck_calls", "watch_config", "shared_settings", "plugins",
+                       "connections", "limits", "cds_hooks", "workers", "max_stuck_calls", "watch_config", "shared_settings", "plugins",
                        "plugin_runners"},
                       "the top level");
   if (auto listen = r.String(root, "listen")) {
@@ -322,6 +378,7 @@ void ReadConfig(Reader& r, const YAML::Node& root, Config& config) {
   if (const YAML::Node connections = root["connections"]) ReadConnections(r, connections, config);
   if (const YAML::Node limits = root["limits"]) ReadLimits(r, limits, config);
   if (const YAML::Node runners = root["plugin_runners"]) ReadPluginRunners(r, runners, config);
+  if (const YAML::Node hooks = root["cds_hooks"]) ReadCdsHooks(r, hooks, config);
   if (auto insecure = r.Bool(root, "allow_insecure")) config.allow_insecure = *insecure;
   if (auto socket = r.String(root, "admin_socket")) {
     config.admin_socket = socket->empty() ? std::filesystem::path() : r.Resolve(*socket);

@@ -104,6 +104,25 @@ struct PluginRunnerConfig {
   bool operator==(const PluginRunnerConfig&) const = default;
 };
 
+// The CDS Hooks 2.0 REST door (the `cds_hooks:` section; absent: off). TLS and caller
+// authentication are the gRPC port's (`tls:`, `auth:`); see docs/cds-hooks-rest.md.
+struct CdsHooksConfig {
+  std::string listen_address;  // host:port (an IP address); required
+  int threads = 2;             // I/O threads of the HTTP server
+  int max_connections = 256;   // open connections; more are answered 503 and closed
+  int64_t header_timeout_ms = 10000;      // a whole request must arrive within this
+  int64_t keep_alive_timeout_ms = 15000;  // an idle keep-alive connection is closed after this
+  int64_t request_timeout_ms = 5000;      // the deadline of one hook call, FHIR fetches included
+  // Origins allowed to call from a browser (Access-Control-Allow-Origin); "*" allows any.
+  std::vector<std::string> cors_allowed_origins = {"*"};
+  // fhirServer base URLs (prefixes) cdsd may fetch absent prefetch from; empty: none, so an
+  // absent required key is 412 even with fhirServer.
+  std::vector<std::string> fhir_servers;
+  int fhir_fetch_threads = 4;
+  std::string location;  // "cdsd.yaml:30:3", for messages
+  bool operator==(const CdsHooksConfig&) const = default;
+};
+
 struct Config {
   std::filesystem::path source_path;
   std::string listen_address = "127.0.0.1:50051";
@@ -114,6 +133,7 @@ struct Config {
   bool allow_insecure = false;
   ConnectionConfig connections;
   InputLimits limits;
+  std::optional<CdsHooksConfig> cds_hooks;
   // Unix domain socket for cds.admin.v1.Admin; empty disables the admin API.
   std::filesystem::path admin_socket;
   // host:port for the Prometheus endpoint; empty disables it.

@@ -16,6 +16,8 @@ using nlohmann::json;
 
 constexpr char kLoinc[] = "http://loinc.org";
 constexpr char kSnomed[] = "http://snomed.info/sct";
+// cdsd's own observation codes, for scores LOINC has no code for (MADRS total): docs/api.md.
+constexpr char kCdsdObservation[] = "https://cdsd.dev/fhir/CodeSystem/observation";
 
 const json* Member(const json& object, const char* name) {
   if (!object.is_object()) return nullptr;
@@ -317,9 +319,9 @@ class Mapper {
   }
 
   void AddObservation(const std::string& code, double value, const std::string& unit,
-                      const std::optional<google::protobuf::Timestamp>& time) {
+                      const std::optional<google::protobuf::Timestamp>& time, const char* system = kLoinc) {
     auto* o = result_.patient.add_observations();
-    o->mutable_code()->set_system(kLoinc);
+    o->mutable_code()->set_system(system);
     o->mutable_code()->set_code(code);
     o->set_value(value);
     o->set_unit(unit);
@@ -334,13 +336,14 @@ class Mapper {
     if (code == "8302-2") keep_latest(result_.patient.mutable_height());
   }
 
-  static std::string LoincCode(const json& concept_json) {
+  static std::string CodeIn(const json& concept_json, const char* system) {
     const cds::v1::CodeableConcept cc = Concept(concept_json);
     for (const auto& c : cc.coding()) {
-      if (c.system() == kLoinc) return c.code();
+      if (c.system() == system) return c.code();
     }
     return {};
   }
+  static std::string LoincCode(const json& concept_json) { return CodeIn(concept_json, kLoinc); }
 
   static std::optional<std::pair<double, std::string>> Quantity(const json& holder) {
     if (const json* q = Member(holder, "valueQuantity")) {
@@ -386,16 +389,22 @@ class Mapper {
       if (!mapped) Problem(path, "blood pressure panel without systolic/diastolic values: not used");
       return;
     }
-    if (loinc.empty()) {
+    // A score LOINC has no code for comes in cdsd's own code system.
+    const std::string own = loinc.empty() && code != nullptr ? CodeIn(*code, kCdsdObservation) : std::string();
+    if (loinc.empty() && own.empty()) {
       Problem(path + ".code", "Observation without a LOINC code: not used");
       return;
     }
     auto q = Quantity(r);
     if (!q) {
-      Problem(path, "Observation " + loinc + " without a numeric value: not used");
+      Problem(path, "Observation " + (loinc.empty() ? own : loinc) + " without a numeric value: not used");
       return;
     }
-    AddObservation(loinc, q->first, q->second, time);
+    if (loinc.empty()) {
+      AddObservation(own, q->first, q->second, time, kCdsdObservation);
+    } else {
+      AddObservation(loinc, q->first, q->second, time);
+    }
   }
 
   void MapPregnancy(const json& r, const std::string& path) {
@@ -567,6 +576,12 @@ MappingResult MapHookInput(const nlohmann::json& context, const nlohmann::json& 
   }
   for (auto it = prefetch.begin(); it != prefetch.end(); ++it) {
     const std::string path = "prefetch." + it.key();
+    // CDS Hooks 2.0: an OperationOutcome in place of a prefetch value means the EHR failed to
+    // fetch it, so the list stays "not retrieved".
+    if (StringMember(it.value(), "resourceType") == "OperationOutcome") {
+      mapper.Problem(path, "the EHR could not prefetch this key (OperationOutcome): not retrieved");
+      continue;
+    }
     if (!it.value().is_null()) mapper.MapPrefetchValue(it.value(), path);
     SetRetrieval(result.patient, it.key(), cds::v1::RETRIEVAL_RETRIEVED);
   }

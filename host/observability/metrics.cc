@@ -2,6 +2,7 @@
 
 #include <prometheus/metric_family.h>
 
+#include "rest/cds_hooks_service.h"
 #include "server/cds_server.h"
 
 namespace cdsd {
@@ -105,6 +106,15 @@ std::vector<prometheus::MetricFamily> MetricsCollector::Collect() const {
     families.push_back(failed);
     families.push_back(queued);
     families.push_back(writing);
+  }
+  if (const rest::CdsHooksService* hooks = server_.cds_hooks()) {
+    auto requests = Family("cdsd_cds_hooks_requests_total", "HTTP requests on the CDS Hooks REST door by outcome",
+                           MetricType::Counter);
+    const rest::RestStats& stats = hooks->stats();
+    requests.metric.push_back(Value(stats.requests.load(), {{"outcome", "all"}}));
+    requests.metric.push_back(Value(stats.client_errors.load(), {{"outcome", "4xx"}}));
+    requests.metric.push_back(Value(stats.server_errors.load(), {{"outcome", "5xx"}}));
+    families.push_back(requests);
   }
   return families;
 }

@@ -5,24 +5,25 @@
 
 namespace cdsd {
 
-void FinishAudited(grpc::ServerUnaryReactor* reactor, std::atomic<int64_t>* in_flight,
-                   const std::string& evaluation_id, const absl::Status& audit_status) {
+void FinishAudited(EvaluationFinisher& finisher, const EvaluateMessages& messages, const absl::Status& audit_status) {
+  const std::string& evaluation_id = messages.response.evaluation_id();
   if (audit_status.ok()) {
-    reactor->Finish(grpc::Status::OK);
+    finisher.Finish(grpc::Status::OK, messages);
   } else if (absl::IsResourceExhausted(audit_status)) {
     LogEvent(LogLevel::kError, "audit_backlog_full", {{"evaluation_id", evaluation_id}});
-    reactor->Finish(ErrorWithReason(grpc::StatusCode::RESOURCE_EXHAUSTED,
+    finisher.Finish(ErrorWithReason(grpc::StatusCode::RESOURCE_EXHAUSTED,
                                     "the audit trail is not keeping up; advice is not given "
                                     "without an audit record. Retry shortly.",
-                                    "AUDIT_BACKLOG_FULL"));
+                                    "AUDIT_BACKLOG_FULL"),
+                    messages);
   } else {
     LogEvent(LogLevel::kError, "audit_record_not_written", {{"evaluation_id", evaluation_id}});
-    reactor->Finish(ErrorWithReason(grpc::StatusCode::UNAVAILABLE,
+    finisher.Finish(ErrorWithReason(grpc::StatusCode::UNAVAILABLE,
                                     "the audit record could not be written; advice is not given "
                                     "without an audit record",
-                                    "AUDIT_WRITE_FAILED"));
+                                    "AUDIT_WRITE_FAILED"),
+                    messages);
   }
-  in_flight->fetch_sub(1, std::memory_order_release);
 }
 
 }  // namespace cdsd

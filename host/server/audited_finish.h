@@ -5,16 +5,12 @@
 #define CDSD_HOST_SERVER_AUDITED_FINISH_H_
 
 #include <absl/status/status.h>
-#include <grpcpp/grpcpp.h>
 
-#include <atomic>
-#include <cstdint>
-#include <string>
+#include "server/evaluation.h"
 
 namespace cdsd {
 
-void FinishAudited(grpc::ServerUnaryReactor* reactor, std::atomic<int64_t>* in_flight,
-                   const std::string& evaluation_id, const absl::Status& audit_status);
+void FinishAudited(EvaluationFinisher& finisher, const EvaluateMessages& messages, const absl::Status& audit_status);
 
 }  // namespace cdsd
 

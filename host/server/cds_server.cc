@@ -22,6 +22,8 @@
 #include "auth/call_authentication.h"
 #include "observability/logging.h"
 #include "observability/metrics.h"
+#include "rest/cds_hooks_service.h"
+#include "rest/http_server.h"
 #include "server/decision_support_service.h"
 
 namespace cdsd {
@@ -127,6 +129,68 @@ absl::Status ClearStaleAdminSocket(const std::filesystem::path& path) {
   return absl::OkStatus();
 }
 
+// The REST door follows the gRPC port's rules: no plaintext and no unauthenticated calls off
+// loopback unless the config says so explicitly.
+absl::Status CheckCdsHooksExposure(const Config& config, bool authenticated) {
+  const CdsHooksConfig& hooks = *config.cds_hooks;
+  if (IsLoopbackAddress(hooks.listen_address)) return absl::OkStatus();
+  if (!config.tls && !config.allow_insecure) {
+    return absl::FailedPreconditionError("refusing plaintext HTTP on cds_hooks.listen " + hooks.listen_address +
+                                         ": configure tls, or set allow_insecure: true");
+  }
+  if (!authenticated && !(config.auth && !config.auth->required)) {
+    return absl::FailedPreconditionError("refusing to serve cds_hooks.listen " + hooks.listen_address +
+                                         " without caller authentication: configure auth, or set auth.required: false");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<boost::asio::ssl::context>> HttpTls(const Config& config) {
+  if (!config.tls) return std::shared_ptr<boost::asio::ssl::context>();
+  auto context = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server);
+  boost::system::error_code ec;
+  context->set_options(boost::asio::ssl::context::default_workarounds | boost::asio::ssl::context::no_sslv2 |
+                           boost::asio::ssl::context::no_sslv3 | boost::asio::ssl::context::no_tlsv1 |
+                           boost::asio::ssl::context::no_tlsv1_1,
+                       ec);
+  context->use_certificate_chain_file(config.tls->certificate_chain.string(), ec);
+  if (!ec) context->use_private_key_file(config.tls->private_key.string(), boost::asio::ssl::context::pem, ec);
+  if (!ec && !config.tls->client_ca.empty()) {
+    context->load_verify_file(config.tls->client_ca.string(), ec);
+    context->set_verify_mode(boost::asio::ssl::verify_peer | boost::asio::ssl::verify_fail_if_no_peer_cert, ec);
+  }
+  if (ec) return absl::FailedPreconditionError("tls (for cds_hooks): " + ec.message());
+  return context;
+}
+
+absl::Status StartCdsHooks(const Config& config, DecisionSupportService& pipeline, const CallAuthenticator* authenticator,
+                           std::unique_ptr<rest::CdsHooksService>& service, std::unique_ptr<rest::HttpServer>& http,
+                           std::string& address) {
+  if (absl::Status exposed = CheckCdsHooksExposure(config, authenticator != nullptr); !exposed.ok()) return exposed;
+  auto tls = HttpTls(config);
+  if (!tls.ok()) return tls.status();
+  const CdsHooksConfig& hooks = *config.cds_hooks;
+  rest::HttpServerOptions options;
+  const size_t colon = hooks.listen_address.rfind(':');
+  options.host = hooks.listen_address.substr(0, colon);
+  if (options.host.size() > 2 && options.host.front() == '[') options.host = options.host.substr(1, options.host.size() - 2);
+  options.port = std::stoi(hooks.listen_address.substr(colon + 1));
+  options.threads = hooks.threads;
+  options.max_connections = hooks.max_connections;
+  options.max_body_bytes = static_cast<size_t>(config.limits.max_request_bytes);
+  options.header_timeout = std::chrono::milliseconds(hooks.header_timeout_ms);
+  options.keep_alive_timeout = std::chrono::milliseconds(hooks.keep_alive_timeout_ms);
+  options.tls = *tls;
+  service = std::make_unique<rest::CdsHooksService>(pipeline, authenticator, hooks);
+  auto started = rest::HttpServer::Start(options, [s = service.get()](rest::HttpRequest&& request, rest::Respond respond) {
+    s->Handle(std::move(request), std::move(respond));
+  });
+  if (!started.ok()) return started.status();
+  http = *std::move(started);
+  address = hooks.listen_address.substr(0, colon) + ":" + std::to_string(http->port());
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<CdsServer>> CdsServer::Start(Config config, const Options& options) {
@@ -209,6 +273,12 @@ absl::StatusOr<std::unique_ptr<CdsServer>> CdsServer::Start(Config config, const
   health->SetServingStatus("", server->audit_->healthy());
   health->SetServingStatus(kServiceName, server->audit_->healthy());
 
+  if (config.cds_hooks) {
+    absl::Status started = StartCdsHooks(config, *server->service_, server->authenticator_.get(), server->cds_hooks_,
+                                         server->http_server_, server->cds_hooks_address_);
+    if (!started.ok()) return started;
+  }
+
   if (!config.admin_socket.empty()) {
     if (absl::Status cleared = ClearStaleAdminSocket(config.admin_socket); !cleared.ok()) {
       server->admin_socket_.clear();  // not ours: never remove it
@@ -241,7 +311,7 @@ absl::StatusOr<std::unique_ptr<CdsServer>> CdsServer::Start(Config config, const
     server->exposer_->RegisterCollectable(server->metrics_);
   }
   LogEvent(LogLevel::kInfo, "serving",
-           {{"listen", server->listen_address_}, {"admin_socket", config.admin_socket.string()},
+           {{"listen", server->listen_address_}, {"cds_hooks", server->cds_hooks_address_}, {"admin_socket", config.admin_socket.string()},
             {"metrics", config.metrics_address}, {"workers", server->pool_->size()},
             {"services", static_cast<int>(build.snapshot->plugins().size() - build.failures.size())},
             {"failed", static_cast<int>(build.failures.size())}});
@@ -283,6 +353,15 @@ absl::StatusOr<std::vector<std::string>> CdsServer::Reload() {
   must_match(next.worker_threads == old.worker_threads, "workers");
   must_match(next.connections == old.connections, "connections");
   must_match(next.limits == old.limits, "limits");
+  auto hooks_settings = [](const std::optional<CdsHooksConfig>& c) {
+    if (!c) return CdsHooksConfig{};
+    CdsHooksConfig copy = *c;
+    copy.location.clear();
+    return copy;
+  };
+  must_match(next.cds_hooks.has_value() == old.cds_hooks.has_value() &&
+                 hooks_settings(next.cds_hooks) == hooks_settings(old.cds_hooks),
+             "cds_hooks");
   auto tls_paths = [](const std::optional<TlsConfig>& t) {
     return t ? t->certificate_chain.string() + "|" + t->private_key.string() + "|" + t->client_ca.string() + "|" +
                    std::to_string(t->reload_interval_seconds)
@@ -364,12 +443,15 @@ void CdsServer::Shutdown(std::chrono::milliseconds grace) {
     const int inside = pool_->Stop(std::chrono::milliseconds(0));
     if (inside > 0) LogEvent(LogLevel::kWarn, "plugin_calls_still_running", {{"threads", inside}});
     wait_for_in_flight(std::chrono::milliseconds(1000));
+    // The REST door closes its connections; late answers are dropped with them.
+    if (http_server_) http_server_->Stop();
     // A short deadline lets answers already finished reach the wire, then closes connections.
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(250));
   }
   if (admin_server_) admin_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
   if (pool_) pool_->Stop(std::chrono::milliseconds(1000));
   exposer_.reset();
+  cds_hooks_.reset();  // after the metrics endpoint, which reads its counters; joins its FHIR fetches
   if (audit_) audit_->Flush();
   struct stat st {};
   if (admin_socket_inode_ != 0 && ::lstat(admin_socket_.c_str(), &st) == 0 &&

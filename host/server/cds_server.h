@@ -32,6 +32,10 @@ class DecisionSupportService;
 class CallAuthenticator;
 class AdminService;
 class MetricsCollector;
+namespace rest {
+class CdsHooksService;
+class HttpServer;
+}  // namespace rest
 
 struct ReloadStats {
   std::atomic<uint64_t> succeeded{0};
@@ -55,6 +59,9 @@ class CdsServer {
   // The address the EHR-facing server listens on, with the real port.
   const std::string& listen_address() const { return listen_address_; }
   const std::filesystem::path& admin_socket() const { return admin_socket_; }
+  // The CDS Hooks REST door's address with the real port ("127.0.0.1:8080"); empty when off.
+  const std::string& cds_hooks_address() const { return cds_hooks_address_; }
+  const rest::CdsHooksService* cds_hooks() const { return cds_hooks_.get(); }
 
   // Re-reads the config file; swaps in the new plugin set only if everything in it loads.
   // Returns the changes applied, or FAILED_PRECONDITION listing every problem.
@@ -92,6 +99,9 @@ class CdsServer {
   std::unique_ptr<AdminService> admin_service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> admin_server_;
+  std::unique_ptr<rest::CdsHooksService> cds_hooks_;
+  std::unique_ptr<rest::HttpServer> http_server_;
+  std::string cds_hooks_address_;
   std::shared_ptr<MetricsCollector> metrics_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   ReloadStats reload_stats_;

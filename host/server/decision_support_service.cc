@@ -5,6 +5,10 @@
 
 #include <set>
 
+#include <grpcpp/impl/codegen/proto_utils.h>
+
+#include "observability/logging.h"
+#include "server/fhir_input.h"
 #include "server/rpc_errors.h"
 
 namespace cdsd {
@@ -42,6 +46,35 @@ std::string WhyNotRunnable(const PluginSnapshot& snapshot, const ConfiguredPlugi
   }
   return "";
 }
+
+// The gRPC end of an evaluation: serializes the response into gRPC's buffer and finishes the
+// reactor.
+class GrpcEvaluateFinisher final : public EvaluationFinisher {
+ public:
+  GrpcEvaluateFinisher(grpc::ServerUnaryReactor* reactor, grpc::ByteBuffer* wire_response)
+      : reactor_(reactor), wire_response_(wire_response) {}
+
+  void Finish(const grpc::Status& status, const EvaluateMessages& messages) override {
+    if (!status.ok()) {
+      reactor_->Finish(status);
+      return;
+    }
+    bool own_buffer = false;
+    grpc::Status serialized = grpc::SerializationTraits<cds::v1::EvaluateResponse>::Serialize(
+        messages.response, wire_response_, &own_buffer);
+    if (!serialized.ok()) {
+      LogEvent(LogLevel::kError, "response_not_serialized", {{"evaluation_id", messages.response.evaluation_id()}});
+      reactor_->Finish(ErrorWithReason(grpc::StatusCode::INTERNAL, "the response could not be serialized",
+                                       "RESPONSE_NOT_SERIALIZED"));
+      return;
+    }
+    reactor_->Finish(grpc::Status::OK);
+  }
+
+ private:
+  grpc::ServerUnaryReactor* reactor_;
+  grpc::ByteBuffer* wire_response_;  // gRPC's buffer for the serialized reply; not owned
+};
 
 SelectedService Selected(const ConfiguredPlugin& entry, std::string why, int pool_threads) {
   SelectedService s{entry.config.id, why.empty() ? entry.service : nullptr, std::move(why)};
@@ -81,17 +114,28 @@ grpc::Status DecisionSupportService::CheckCaller(const grpc::CallbackServerConte
   return authenticator_->Authenticate(rpc, caller);
 }
 
+std::vector<cds::v1::ServiceDescriptor> DecisionSupportService::Services(const std::string& hook) const {
+  std::vector<cds::v1::ServiceDescriptor> services;
+  const std::string plugin_hook = PluginHookName(hook);
+  const auto snapshot = snapshots_.Get();
+  for (const ConfiguredPlugin& entry : snapshot->plugins()) {
+    if (entry.state != PluginState::kLoaded) continue;
+    if (!plugin_hook.empty() && !entry.service->Answers(plugin_hook)) continue;
+    services.push_back(entry.service->descriptor());
+  }
+  return services;
+}
+
 grpc::ServerUnaryReactor* DecisionSupportService::ListServices(
     grpc::CallbackServerContext* rpc, const cds::v1::ListServicesRequest* request,
     cds::v1::ListServicesResponse* response) {
   if (!accepting_.load(std::memory_order_relaxed)) return FinishNow(rpc, ShuttingDown());
   Caller caller;
   if (grpc::Status denied = CheckCaller(*rpc, &caller); !denied.ok()) return FinishNow(rpc, denied);
-  const auto snapshot = snapshots_.Get();
-  for (const ConfiguredPlugin& entry : snapshot->plugins()) {
-    if (entry.state != PluginState::kLoaded) continue;
-    if (!request->hook().empty() && !entry.service->Answers(request->hook())) continue;
-    *response->add_services() = entry.service->descriptor();
+  for (auto& descriptor : Services(request->hook())) {
+    // Discovery names cdsd's custom hooks as CDS Hooks asks (reverse-domain); both names work.
+    for (std::string& hook : *descriptor.mutable_hooks()) hook = PublishedHookName(hook);
+    *response->add_services() = std::move(descriptor);
   }
   return FinishNow(rpc, grpc::Status::OK);
 }
@@ -104,7 +148,6 @@ grpc::ServerUnaryReactor* DecisionSupportService::Evaluate(grpc::CallbackServerC
   if (grpc::Status denied = CheckCaller(*rpc, &caller); !denied.ok()) return FinishNow(rpc, denied);
 
   auto messages = std::make_shared<EvaluateMessages>();
-  messages->wire_response = wire_response;
   messages->caller = std::move(caller);
   grpc::ByteBuffer bytes(*wire_request);  // shares the slices; Deserialize consumes its argument
   if (!grpc::SerializationTraits<cds::v1::EvaluateRequest>::Deserialize(&bytes, &messages->request).ok()) {
@@ -113,13 +156,28 @@ grpc::ServerUnaryReactor* DecisionSupportService::Evaluate(grpc::CallbackServerC
                                               std::to_string(wire_request->Length()) + " bytes)",
                                           "UNPARSEABLE_REQUEST"));
   }
-  const cds::v1::EvaluateRequest* request = &messages->request;
+  grpc::ServerUnaryReactor* reactor = rpc->DefaultReactor();
+  grpc::Status started =
+      StartEvaluation(std::move(messages), rpc->deadline(), std::make_shared<GrpcEvaluateFinisher>(reactor, wire_response));
+  if (!started.ok()) reactor->Finish(started);
+  return reactor;
+}
+
+grpc::Status DecisionSupportService::StartEvaluation(std::shared_ptr<EvaluateMessages> messages,
+                                                     std::chrono::system_clock::time_point deadline,
+                                                     std::shared_ptr<EvaluationFinisher> finisher) {
+  if (!accepting_.load(std::memory_order_relaxed)) return ShuttingDown();
+  cds::v1::EvaluateRequest* request = &messages->request;
+  request->set_hook(PluginHookName(request->hook()));
+  if (std::vector<FieldViolation> bad = ApplyFhirFields(*request, messages->response); !bad.empty()) {
+    return InvalidArgument("EvaluateRequest", bad);
+  }
 
   // Resolve the evaluation instant and date first: validation checks dates against them.
   google::protobuf::Timestamp evaluation_time =
       request->has_evaluation_time() ? request->evaluation_time() : TimeUtil::GetCurrentTime();
   std::vector<FieldViolation> violations = ValidateEvaluateRequest(*request, context_.limits);
-  if (!violations.empty()) return FinishNow(rpc, InvalidArgument("EvaluateRequest", violations));
+  if (!violations.empty()) return InvalidArgument("EvaluateRequest", violations);
   std::string evaluation_date = request->evaluation_date();
   if (evaluation_date.empty()) {
     const auto days = std::chrono::floor<std::chrono::days>(
@@ -127,7 +185,7 @@ grpc::ServerUnaryReactor* DecisionSupportService::Evaluate(grpc::CallbackServerC
     evaluation_date = cds::sdk::FormatDate(days);
     const auto birth = cds::sdk::ParseDate(request->patient().birth_date());
     if (birth && *birth > days) {
-      return FinishNow(rpc, InvalidArgument("EvaluateRequest", {{"patient.birth_date", "is after the evaluation date"}}));
+      return InvalidArgument("EvaluateRequest", {{"patient.birth_date", "is after the evaluation date"}});
     }
   }
 
@@ -143,22 +201,42 @@ grpc::ServerUnaryReactor* DecisionSupportService::Evaluate(grpc::CallbackServerC
     }
     std::string list;
     for (const std::string& hook : served) list += (list.empty() ? "" : ", ") + hook;
-    return FinishNow(rpc, ErrorWithReason(grpc::StatusCode::NOT_FOUND,
-                                          "hook: no enabled service answers '" + request->hook() + "' (served: " +
-                                              (list.empty() ? "none" : list) + ")",
-                                          "NO_SERVICE_FOR_HOOK"));
+    return ErrorWithReason(grpc::StatusCode::NOT_FOUND,
+                           "hook: no enabled service answers '" + request->hook() + "' (served: " +
+                               (list.empty() ? "none" : list) + ")",
+                           "NO_SERVICE_FOR_HOOK");
   }
   if (!selection.unknown.empty()) {
-    return FinishNow(rpc, ErrorWithReason(grpc::StatusCode::NOT_FOUND,
-                                          selection.unknown.front().field + ": " +
-                                              selection.unknown.front().description,
-                                          "UNKNOWN_SERVICE"));
+    return ErrorWithReason(grpc::StatusCode::NOT_FOUND,
+                           selection.unknown.front().field + ": " + selection.unknown.front().description,
+                           "UNKNOWN_SERVICE");
   }
-  grpc::ServerUnaryReactor* reactor = rpc->DefaultReactor();
   in_flight_.fetch_add(1, std::memory_order_acq_rel);
-  auto evaluation = std::make_shared<Evaluation>(context_, rpc, std::move(messages), reactor, std::move(snapshot));
+  auto evaluation =
+      std::make_shared<Evaluation>(context_, deadline, std::move(messages), std::move(finisher), std::move(snapshot));
   evaluation->Start(std::move(selection.services), evaluation_time, evaluation_date);
-  return reactor;
+  return grpc::Status::OK;
+}
+
+grpc::Status DecisionSupportService::StartFeedback(const cds::v1::SubmitFeedbackRequest& request,
+                                                   const Caller& caller, FeedbackDone done,
+                                                   bool override_needs_reason) {
+  if (!accepting_.load(std::memory_order_relaxed)) return ShuttingDown();
+  std::vector<FieldViolation> violations = ValidateFeedbackRequest(request, context_.limits, override_needs_reason);
+  if (!violations.empty()) return InvalidArgument("SubmitFeedbackRequest", violations);
+  if (context_.audit == nullptr) {
+    return ErrorWithReason(grpc::StatusCode::FAILED_PRECONDITION,
+                           "feedback needs the audit trail, which is not configured", "NO_AUDIT_TRAIL");
+  }
+  in_flight_.fetch_add(1, std::memory_order_acq_rel);
+  context_.audit->RecordFeedback(
+      request, TimeUtil::TimestampToMicroseconds(TimeUtil::GetCurrentTime()),
+      [this, done = std::move(done)](absl::Status status, int recorded) {
+        done(status, recorded);
+        in_flight_.fetch_sub(1, std::memory_order_release);
+      },
+      caller.issuer, caller.subject);
+  return grpc::Status::OK;
 }
 
 grpc::ServerUnaryReactor* DecisionSupportService::SubmitFeedback(
@@ -167,38 +245,24 @@ grpc::ServerUnaryReactor* DecisionSupportService::SubmitFeedback(
   if (!accepting_.load(std::memory_order_relaxed)) return FinishNow(rpc, ShuttingDown());
   Caller caller;
   if (grpc::Status denied = CheckCaller(*rpc, &caller); !denied.ok()) return FinishNow(rpc, denied);
-  std::vector<FieldViolation> violations = ValidateFeedbackRequest(*request, context_.limits);
-  if (!violations.empty()) return FinishNow(rpc, InvalidArgument("SubmitFeedbackRequest", violations));
-  if (context_.audit == nullptr) {
-    return FinishNow(rpc, ErrorWithReason(grpc::StatusCode::FAILED_PRECONDITION,
-                                          "feedback needs the audit trail, which is not configured",
-                                          "NO_AUDIT_TRAIL"));
-  }
   grpc::ServerUnaryReactor* reactor = rpc->DefaultReactor();
-  in_flight_.fetch_add(1, std::memory_order_acq_rel);
-  context_.audit->RecordFeedback(
-      *request, TimeUtil::TimestampToMicroseconds(TimeUtil::GetCurrentTime()),
-      [this, reactor, response](absl::Status status, int recorded) {
-        FinishFeedback(reactor, response, status, recorded);
-      },
-      caller.issuer, caller.subject);
+  grpc::Status started = StartFeedback(*request, caller, [reactor, response](const absl::Status& status, int recorded) {
+    if (status.ok()) response->set_recorded(recorded);
+    reactor->Finish(FeedbackStatus(status));
+  });
+  if (!started.ok()) reactor->Finish(started);
   return reactor;
 }
 
-void DecisionSupportService::FinishFeedback(grpc::ServerUnaryReactor* reactor,
-                                            cds::v1::SubmitFeedbackResponse* response,
-                                            const absl::Status& status, int recorded) {
-  if (status.ok()) {
-    response->set_recorded(recorded);
-    reactor->Finish(grpc::Status::OK);
-  } else if (absl::IsNotFound(status)) {
-    reactor->Finish(ErrorWithReason(grpc::StatusCode::NOT_FOUND, std::string(status.message()), "UNKNOWN_CARD"));
-  } else if (absl::IsResourceExhausted(status)) {
-    reactor->Finish(ErrorWithReason(grpc::StatusCode::RESOURCE_EXHAUSTED, std::string(status.message()), "AUDIT_BACKLOG_FULL"));
-  } else {
-    reactor->Finish(ErrorWithReason(grpc::StatusCode::UNAVAILABLE, std::string(status.message()), "AUDIT_WRITE_FAILED"));
+grpc::Status FeedbackStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  if (absl::IsNotFound(status)) {
+    return ErrorWithReason(grpc::StatusCode::NOT_FOUND, std::string(status.message()), "UNKNOWN_CARD");
   }
-  in_flight_.fetch_sub(1, std::memory_order_release);
+  if (absl::IsResourceExhausted(status)) {
+    return ErrorWithReason(grpc::StatusCode::RESOURCE_EXHAUSTED, std::string(status.message()), "AUDIT_BACKLOG_FULL");
+  }
+  return ErrorWithReason(grpc::StatusCode::UNAVAILABLE, std::string(status.message()), "AUDIT_WRITE_FAILED");
 }
 
 }  // namespace cdsd

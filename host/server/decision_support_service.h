@@ -6,6 +6,10 @@
 #include <cds/v1/decision_support.grpc.pb.h>
 
 #include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <vector>
 
 #include "auth/call_authentication.h"
 #include "plugin/current_snapshot.h"
@@ -33,6 +37,23 @@ class DecisionSupportService final
   // Evaluate and SubmitFeedback calls accepted and not yet finished.
   int64_t in_flight() const { return in_flight_.load(std::memory_order_acquire); }
 
+  // The transport-free pipeline the gRPC and CDS Hooks doors share: map FHIR input, validate,
+  // resolve the evaluation date, pick services, run them, audit. Not OK: refused before
+  // anything ran (the finisher is never called). OK: the finisher is called exactly once.
+  // `deadline` is system_clock::time_point::max() when the caller set none.
+  grpc::Status StartEvaluation(std::shared_ptr<EvaluateMessages> messages,
+                               std::chrono::system_clock::time_point deadline,
+                               std::shared_ptr<EvaluationFinisher> finisher);
+  // Validates and records feedback. Not OK: refused (done is never called). OK: `done` is
+  // called once with the audit trail's answer and the number of entries recorded.
+  using FeedbackDone = std::function<void(const absl::Status& status, int recorded)>;
+  grpc::Status StartFeedback(const cds::v1::SubmitFeedbackRequest& request, const Caller& caller, FeedbackDone done,
+                             bool override_needs_reason = true);
+  // The loaded services, all or those answering `hook`.
+  std::vector<cds::v1::ServiceDescriptor> Services(const std::string& hook) const;
+  bool accepting() const { return accepting_.load(std::memory_order_relaxed); }
+  const InputLimits& limits() const { return context_.limits; }
+
   grpc::ServerUnaryReactor* ListServices(grpc::CallbackServerContext* rpc,
                                          const cds::v1::ListServicesRequest* request,
                                          cds::v1::ListServicesResponse* response) override;
@@ -43,8 +64,6 @@ class DecisionSupportService final
                                            cds::v1::SubmitFeedbackResponse* response) override;
 
  private:
-  void FinishFeedback(grpc::ServerUnaryReactor* reactor, cds::v1::SubmitFeedbackResponse* response,
-                      const absl::Status& status, int recorded);
 
   // OK when authentication is off or the caller proved who it is.
   grpc::Status CheckCaller(const grpc::CallbackServerContext& rpc, Caller* caller) const;
@@ -64,6 +83,9 @@ struct ServiceSelection {
   std::vector<SelectedService> services;
   std::vector<FieldViolation> unknown;  // service_ids not in the config at all
 };
+// The status a SubmitFeedback answers for the audit trail's result.
+grpc::Status FeedbackStatus(const absl::Status& status);
+
 ServiceSelection SelectServices(const PluginSnapshot& snapshot, const cds::v1::EvaluateRequest& request,
                                 int pool_threads);
 

@@ -4,7 +4,6 @@
 #include <google/protobuf/util/time_util.h>
 #include <google/rpc/error_details.pb.h>
 #include <google/rpc/status.pb.h>
-#include <grpcpp/impl/codegen/proto_utils.h>
 
 #include <algorithm>
 
@@ -96,15 +95,15 @@ CallDeadlines DeadlinesFor(std::chrono::steady_clock::time_point now,
   return d;
 }
 
-Evaluation::Evaluation(const EvaluationContext& context, grpc::CallbackServerContext* rpc,
-                       std::shared_ptr<EvaluateMessages> messages, grpc::ServerUnaryReactor* reactor,
+Evaluation::Evaluation(const EvaluationContext& context, std::chrono::system_clock::time_point caller_deadline,
+                       std::shared_ptr<EvaluateMessages> messages, std::shared_ptr<EvaluationFinisher> finisher,
                        std::shared_ptr<const PluginSnapshot> snapshot)
     : context_(context),
-      rpc_(rpc),
+      caller_deadline_(caller_deadline),
       messages_(std::move(messages)),
       request_(&messages_->request),
       response_(&messages_->response),
-      reactor_(reactor),
+      finisher_(std::move(finisher)),
       snapshot_(std::move(snapshot)),
       started_(Clock::now()) {}
 
@@ -150,9 +149,8 @@ void Evaluation::Start(std::vector<SelectedService> services,
   }
 
   std::optional<Clock::duration> caller_left;
-  const auto caller_deadline = rpc_->deadline();
-  if (caller_deadline != std::chrono::system_clock::time_point::max()) {
-    caller_left = std::chrono::duration_cast<Clock::duration>(caller_deadline - std::chrono::system_clock::now());
+  if (caller_deadline_ != std::chrono::system_clock::time_point::max()) {
+    caller_left = std::chrono::duration_cast<Clock::duration>(caller_deadline_ - std::chrono::system_clock::now());
   }
   const CallDeadlines deadlines = DeadlinesFor(started_, caller_left);
 
@@ -252,24 +250,13 @@ void Evaluation::CallSettled(const ServiceCall& call) {
 }
 
 void Evaluation::FinishNow(const grpc::Status& status) {
-  reactor_->Finish(status);
+  finisher_->Finish(status, *messages_);
   context_.in_flight->fetch_sub(1, std::memory_order_release);
 }
 
 void Evaluation::Complete() {
   for (Slot& slot : slots_) MergeSlot(slot);
   slots_.clear();  // releases the calls and, through their hooks, nothing that points back here
-  if (messages_->wire_response != nullptr) {
-    bool own_buffer = false;
-    grpc::Status serialized = grpc::SerializationTraits<cds::v1::EvaluateResponse>::Serialize(
-        *response_, messages_->wire_response, &own_buffer);
-    if (!serialized.ok()) {
-      LogEvent(LogLevel::kError, "response_not_serialized", {{"evaluation_id", response_->evaluation_id()}});
-      FinishNow(ErrorWithReason(grpc::StatusCode::INTERNAL, "the response could not be serialized",
-                                "RESPONSE_NOT_SERIALIZED"));
-      return;
-    }
-  }
 
   if (context_.audit == nullptr) {
     FinishNow(grpc::Status::OK);
@@ -280,9 +267,9 @@ void Evaluation::Complete() {
   EvaluationFacts facts{received_unix_micros_, TimeUtil::TimestampToMicroseconds(TimeUtil::GetCurrentTime()),
                         snapshot_->generation(), messages_->caller.issuer, messages_->caller.subject};
   context_.audit->Record(*request_, *response_, facts,
-                         [reactor = reactor_, in_flight = context_.in_flight, messages = messages_,
-                          id = response_->evaluation_id()](absl::Status status) {
-                           FinishAudited(reactor, in_flight, id, status);
+                         [finisher = finisher_, in_flight = context_.in_flight, messages = messages_](absl::Status status) {
+                           FinishAudited(*finisher, *messages, status);
+                           in_flight->fetch_sub(1, std::memory_order_release);
                          });
 }
 

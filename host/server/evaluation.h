@@ -40,8 +40,18 @@ struct EvaluationContext {
 struct EvaluateMessages {
   cds::v1::EvaluateRequest request;
   cds::v1::EvaluateResponse response;
-  grpc::ByteBuffer* wire_response = nullptr;  // gRPC's buffer for the serialized reply; not owned
   Caller caller;  // the authenticated client; empty when authentication is off
+};
+
+// The transport's end of one evaluation (the gRPC reactor, a CDS Hooks HTTP exchange): how the
+// answer leaves. The evaluation itself knows nothing of the wire.
+class EvaluationFinisher {
+ public:
+  virtual ~EvaluationFinisher() = default;
+  // Called exactly once per started evaluation, on any thread (a worker, the timer's completion
+  // thread or the audit writer), and must not block. With OK, `messages.response` is complete
+  // and its audit record settled; otherwise the status says why there is no answer.
+  virtual void Finish(const grpc::Status& status, const EvaluateMessages& messages) = 0;
 };
 
 // A service picked for this call, or one named by the caller that will not run (with why).
@@ -76,11 +86,12 @@ class Evaluation : public std::enable_shared_from_this<Evaluation> {
  public:
   using Clock = std::chrono::steady_clock;
 
-  Evaluation(const EvaluationContext& context, grpc::CallbackServerContext* rpc,
-             std::shared_ptr<EvaluateMessages> messages, grpc::ServerUnaryReactor* reactor,
+  // `caller_deadline` is system_clock::time_point::max() when the caller set none.
+  Evaluation(const EvaluationContext& context, std::chrono::system_clock::time_point caller_deadline,
+             std::shared_ptr<EvaluateMessages> messages, std::shared_ptr<EvaluationFinisher> finisher,
              std::shared_ptr<const PluginSnapshot> snapshot);
 
-  // `evaluation_time` and `evaluation_date` are already resolved. Finishes the reactor exactly
+  // `evaluation_time` and `evaluation_date` are already resolved. Calls the finisher exactly
   // once, possibly before returning: with RESOURCE_EXHAUSTED (and retry advice) when a selected
   // service's queue cannot finish this call before its deadline.
   void Start(std::vector<SelectedService> services, const google::protobuf::Timestamp& evaluation_time,
@@ -103,11 +114,11 @@ class Evaluation : public std::enable_shared_from_this<Evaluation> {
   void FinishNow(const grpc::Status& status);
 
   EvaluationContext context_;
-  grpc::CallbackServerContext* rpc_;
+  std::chrono::system_clock::time_point caller_deadline_;
   std::shared_ptr<EvaluateMessages> messages_;
   const cds::v1::EvaluateRequest* request_;
   cds::v1::EvaluateResponse* response_;
-  grpc::ServerUnaryReactor* reactor_;
+  std::shared_ptr<EvaluationFinisher> finisher_;
   std::shared_ptr<const PluginSnapshot> snapshot_;
   std::vector<Slot> slots_;
   std::atomic<int> remaining_{0};

@@ -302,7 +302,7 @@ std::vector<FieldViolation> ValidateEvaluateRequest(const cds::v1::EvaluateReque
 }
 
 std::vector<FieldViolation> ValidateFeedbackRequest(const cds::v1::SubmitFeedbackRequest& request,
-                                                    const InputLimits& limits) {
+                                                    const InputLimits& limits, bool override_needs_reason) {
   Violations v;
   CheckInputLimits(request, limits, v);
   if (!v.empty()) return v;
@@ -314,7 +314,7 @@ std::vector<FieldViolation> ValidateFeedbackRequest(const cds::v1::SubmitFeedbac
     if (f.outcome() == cds::v1::FEEDBACK_OUTCOME_UNSPECIFIED) {
       v.push_back({field + ".outcome", "required: ACCEPTED or OVERRIDDEN"});
     }
-    if (f.outcome() == cds::v1::FEEDBACK_OUTCOME_OVERRIDDEN && f.override_reason().code().empty() &&
+    if (override_needs_reason && f.outcome() == cds::v1::FEEDBACK_OUTCOME_OVERRIDDEN && f.override_reason().code().empty() &&
         f.user_comment().empty()) {
       v.push_back({field + ".override_reason", "an override needs a reason code or a comment"});
     }

@@ -22,8 +22,10 @@ struct FieldViolation {
 // clinical value.
 std::vector<FieldViolation> ValidateEvaluateRequest(const cds::v1::EvaluateRequest& request,
                                                     const InputLimits& limits = {});
+// `override_needs_reason`: the gRPC door asks an override for a reason code or a comment; CDS
+// Hooks makes overrideReason optional, so its REST door does not.
 std::vector<FieldViolation> ValidateFeedbackRequest(const cds::v1::SubmitFeedbackRequest& request,
-                                                    const InputLimits& limits = {});
+                                                    const InputLimits& limits = {}, bool override_needs_reason = true);
 
 // Every repeated field and string of `message`, at any depth, against the limits; field paths
 // start at `path` (empty for the top level).

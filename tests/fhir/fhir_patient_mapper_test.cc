@@ -25,6 +25,16 @@ TEST(FhirPatientMapper, AbsentPrefetchKeyIsNotRetrievedAndNullIsRetrievedNone) {
   EXPECT_EQ(result.patient.patient_id(), "p1");
 }
 
+TEST(FhirPatientMapper, OperationOutcomeInPlaceOfAPrefetchValueIsNotRetrieved) {
+  const json failed = {{"resourceType", "OperationOutcome"},
+                       {"issue", {{{"severity", "error"}, {"code", "timeout"}}}}};
+  const MappingResult result = MapHookInput(json::object(), json{{"conditions", failed}});
+  EXPECT_EQ(result.patient.retrieval().conditions(), cds::v1::RETRIEVAL_NOT_RETRIEVED)
+      << "a failed prefetch is a missing input, never 'no conditions'";
+  ASSERT_EQ(result.problems.size(), 1u);
+  EXPECT_EQ(result.problems[0].path, "prefetch.conditions");
+}
+
 TEST(FhirPatientMapper, NoPrefetchAtAllLeavesEveryListNotRetrieved) {
   const MappingResult result = MapHookInput(json::object(), nullptr);
   EXPECT_EQ(result.patient.retrieval().conditions(), cds::v1::RETRIEVAL_NOT_RETRIEVED);
@@ -84,6 +94,21 @@ TEST(FhirPatientMapper, ObservationWithoutValueIsReportedNotReadAsNormal) {
   const MappingResult result = MapHookInput(json::object(), json{{"observations", Bundle({spo2})}});
   EXPECT_EQ(result.patient.observations_size(), 0);
   ASSERT_EQ(result.problems.size(), 1u);
+}
+
+TEST(FhirPatientMapper, MadrsTotalInCdsdsCodeSystemIsKeptAndOtherSystemsAreNot) {
+  const json madrs = {{"resourceType", "Observation"},
+                      {"code", {{"coding", {{{"system", "https://cdsd.dev/fhir/CodeSystem/observation"}, {"code", "madrs-total"}}}}}},
+                      {"valueInteger", 14}};
+  const json snomed_only = {{"resourceType", "Observation"},
+                            {"code", {{"coding", {{{"system", "http://snomed.info/sct"}, {"code", "271649006"}}}}}},
+                            {"valueQuantity", {{"value", 120}, {"code", "mm[Hg]"}}}};
+  const MappingResult result = MapHookInput(json::object(), json{{"observations", Bundle({madrs, snomed_only})}});
+  ASSERT_EQ(result.patient.observations_size(), 1);
+  EXPECT_EQ(result.patient.observations(0).code().system(), "https://cdsd.dev/fhir/CodeSystem/observation");
+  EXPECT_EQ(result.patient.observations(0).code().code(), "madrs-total");
+  EXPECT_EQ(result.patient.observations(0).value(), 14);
+  ASSERT_EQ(result.problems.size(), 1u) << "a code LOINC or cdsd does not define is reported";
 }
 
 TEST(FhirPatientMapper, PregnancyStatusObservationSetsPregnancyStatus) {
