@@ -164,6 +164,12 @@ void Evaluation::Start(std::vector<SelectedService> services,
       cds::plugin::v1::EvaluateInput suffix;
       suffix.set_evaluation_id(response_->evaluation_id());
       suffix.set_service_id(s.service_id);
+      // The instant the host stops waiting for this call (docs/api.md, plugin deadline), as
+      // wall-clock time: the plugin lives in another clock domain (or another process).
+      const auto call_deadline = deadlines.For(started_, s.service->timeout());
+      *suffix.mutable_deadline() = TimeUtil::MicrosecondsToTimestamp(
+          TimeUtil::TimestampToMicroseconds(TimeUtil::GetCurrentTime()) +
+          std::chrono::duration_cast<std::chrono::microseconds>(call_deadline - Clock::now()).count());
       // Owned by the call's invoke hook: an abandoned call may still be reading it after this
       // evaluation has answered.
       auto input = std::make_shared<const std::string>(base + suffix.SerializeAsString());

@@ -83,6 +83,20 @@ TEST_F(EvaluateTest, CardCarriesItsBasisAndProvenance) {
   EXPECT_EQ(response.evaluation_date(), "2026-11-18");
 }
 
+TEST(EvaluateDeadline, EachPluginIsToldWhenTheHostStopsWaitingForIt) {
+  TestServer server{{{"echo", TestPlugin("libcds_test_echo.so"), 800, "{report_deadline: true}"}}};
+  cds::v1::EvaluateResponse response;
+  auto context = testing::ContextWithDeadline();  // far beyond the service's 800 ms timeout
+  ASSERT_TRUE(server.stub().Evaluate(context.get(), MinimalRequest(), &response).ok());
+  ASSERT_EQ(response.cards_size(), 1);
+  const std::string& detail = response.cards(0).detail();
+  const size_t at = detail.find("; deadline in ");
+  ASSERT_NE(at, std::string::npos) << detail;
+  const long left_ms = std::stol(detail.substr(at + 14));
+  EXPECT_GT(left_ms, 0) << "the deadline is still ahead when the plugin runs";
+  EXPECT_LE(left_ms, 800) << "the service's own timeout bounds it";
+}
+
 TEST_F(EvaluateTest, ExplicitEvaluationDateWins) {
   auto request = MinimalRequest();
   request.set_evaluation_date("2026-11-17");
