@@ -6,6 +6,7 @@
 #include "audit/postgres_audit_store.h"
 #include "audit/sqlite_audit_store.h"
 #include "observability/logging.h"
+#include "util/wall_clock.h"
 
 namespace cdsd {
 namespace {
@@ -17,7 +18,7 @@ constexpr int64_t kMicrosPerDay = 86400LL * 1000 * 1000;
 // What a queued command costs besides its strings: the command itself and allocator slack.
 constexpr size_t kCommandOverhead = 256;
 
-int64_t NowMicros() { return TimeUtil::TimestampToMicroseconds(TimeUtil::GetCurrentTime()); }
+int64_t NowMicros() { return NowUnixMicros(); }
 
 std::filesystem::path WithSuffix(const std::filesystem::path& path, const char* suffix) {
   return path.string() + suffix;

@@ -10,6 +10,7 @@
 #include "observability/logging.h"
 #include "server/fhir_input.h"
 #include "server/rpc_errors.h"
+#include "util/wall_clock.h"
 
 namespace cdsd {
 namespace {
@@ -175,7 +176,7 @@ grpc::Status DecisionSupportService::StartEvaluation(std::shared_ptr<EvaluateMes
 
   // Resolve the evaluation instant and date first: validation checks dates against them.
   google::protobuf::Timestamp evaluation_time =
-      request->has_evaluation_time() ? request->evaluation_time() : TimeUtil::GetCurrentTime();
+      request->has_evaluation_time() ? request->evaluation_time() : NowTimestamp();
   std::vector<FieldViolation> violations = ValidateEvaluateRequest(*request, context_.limits);
   if (!violations.empty()) return InvalidArgument("EvaluateRequest", violations);
   std::string evaluation_date = request->evaluation_date();
@@ -230,7 +231,7 @@ grpc::Status DecisionSupportService::StartFeedback(const cds::v1::SubmitFeedback
   }
   in_flight_.fetch_add(1, std::memory_order_acq_rel);
   context_.audit->RecordFeedback(
-      request, TimeUtil::TimestampToMicroseconds(TimeUtil::GetCurrentTime()),
+      request, NowUnixMicros(),
       [this, done = std::move(done)](absl::Status status, int recorded) {
         done(status, recorded);
         in_flight_.fetch_sub(1, std::memory_order_release);

@@ -12,6 +12,7 @@
 #include "server/audited_finish.h"
 #include "server/rpc_errors.h"
 #include "server/uuid.h"
+#include "util/wall_clock.h"
 
 namespace cdsd {
 namespace {
@@ -123,7 +124,7 @@ std::optional<Evaluation::Clock::duration> Evaluation::Overloaded(const Slot& sl
 void Evaluation::Start(std::vector<SelectedService> services,
                        const google::protobuf::Timestamp& evaluation_time,
                        const std::string& evaluation_date) {
-  received_unix_micros_ = TimeUtil::TimestampToMicroseconds(TimeUtil::GetCurrentTime());
+  received_unix_micros_ = NowUnixMicros();
   response_->set_evaluation_id(NewUuid());
   *response_->mutable_evaluation_time() = evaluation_time;
   response_->set_evaluation_date(evaluation_date);
@@ -168,8 +169,8 @@ void Evaluation::Start(std::vector<SelectedService> services,
       // wall-clock time: the plugin lives in another clock domain (or another process).
       const auto call_deadline = deadlines.For(started_, s.service->timeout());
       *suffix.mutable_deadline() = TimeUtil::MicrosecondsToTimestamp(
-          TimeUtil::TimestampToMicroseconds(TimeUtil::GetCurrentTime()) +
-          std::chrono::duration_cast<std::chrono::microseconds>(call_deadline - Clock::now()).count());
+          ToUnixMicros(std::chrono::system_clock::now() +
+                       std::chrono::duration_cast<std::chrono::system_clock::duration>(call_deadline - Clock::now())));
       // Owned by the call's invoke hook: an abandoned call may still be reading it after this
       // evaluation has answered.
       auto input = std::make_shared<const std::string>(base + suffix.SerializeAsString());
@@ -270,7 +271,7 @@ void Evaluation::Complete() {
   }
   // The audit hook: the answer is finished only by the completion of its audit record (after
   // the commit in sync durability), so no advice leaves without a record.
-  EvaluationFacts facts{received_unix_micros_, TimeUtil::TimestampToMicroseconds(TimeUtil::GetCurrentTime()),
+  EvaluationFacts facts{received_unix_micros_, NowUnixMicros(),
                         snapshot_->generation(), messages_->caller.issuer, messages_->caller.subject};
   context_.audit->Record(*request_, *response_, facts,
                          [finisher = finisher_, in_flight = context_.in_flight, messages = messages_](absl::Status status) {

@@ -189,6 +189,12 @@ TEST(RunnerClient, BreakerOpensAfterMaxCrashesFailsFastAndRecoversAfterTheCooldo
   ASSERT_TRUE(WaitRunning(*client, std::chrono::milliseconds(3000))) << "restarted after the 1 s cooldown";
   EXPECT_EQ(client->status().breaker, "half-open");
   EXPECT_EQ(Call(*client, Request("fine")).status, 0u);
+  // The answer reaches the caller before the reader thread records the success on the breaker:
+  // wait (bounded) for that instead of racing it.
+  const auto closed_by = Clock::now() + std::chrono::seconds(2);
+  while (client->status().breaker != "closed" && Clock::now() < closed_by) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   EXPECT_EQ(client->status().breaker, "closed");
 }
 

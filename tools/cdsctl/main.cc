@@ -10,6 +10,7 @@
 #include <grpc/health/v1/health.grpc.pb.h>
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -127,7 +128,9 @@ int Feedback(const Options& o, const std::string& card, const std::string& outco
     f->mutable_override_reason()->set_code(reason);
   }
   f->set_user_comment(comment);
-  *f->mutable_outcome_time() = TimeUtil::GetCurrentTime();
+  // system_clock, not TimeUtil::GetCurrentTime(): Debian's protobuf 3.21 gives whole seconds.
+  *f->mutable_outcome_time() = TimeUtil::MicrosecondsToTimestamp(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   auto stub = cds::v1::DecisionSupport::NewStub(Channel(o.address));
   cds::v1::SubmitFeedbackResponse response;
   grpc::Status status = stub->SubmitFeedback(Context(o).get(), request, &response);
