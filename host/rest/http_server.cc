@@ -108,7 +108,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     HttpRequest request = parser_->release();
     keep_alive_ = request.keep_alive();
     const unsigned version = request.version();
-    auto respond = [self = this->shared_from_this(), io = io_, version](HttpResponse res) {
+    // The answer may come after the server stopped: holding the io_context until then keeps the
+    // post below safe. Only the pending answer holds it, never the session itself, so idle
+    // keep-alive sessions (owned by their pending reads) do not keep the io_context, and with it
+    // themselves, alive after the server is gone (LeakSanitizer found that cycle).
+    auto respond = [self = this->shared_from_this(), io = io_.lock(), version](HttpResponse res) {
       res.version(version);
       asio::post(self->stream_.get_executor(),
                  [self, res = std::move(res)]() mutable { self->Write(std::move(res), false); });
@@ -142,7 +146,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::shared_ptr<const HttpServer::Shared> shared_;  // outlives the server if an answer is late
   const HttpServerOptions& options_;
   const HttpHandler& handler_;
-  std::shared_ptr<asio::io_context> io_;
+  std::weak_ptr<asio::io_context> io_;
   std::shared_ptr<std::atomic<int>> connections_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
