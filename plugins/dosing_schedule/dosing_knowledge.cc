@@ -11,15 +11,11 @@
 namespace cds::dosing {
 namespace {
 
+using cds::sdk::KnowledgeNode;
 using nlohmann::json;
 
-using cds::sdk::KnowledgeNode;
-
+// Every refusal is a cds::sdk::KnowledgeError naming this file and the JSON path.
 constexpr const char* kSource = "dosing knowledge";
-
-[[noreturn]] void Fail(const std::string& what) {
-  throw cds::sdk::KnowledgeError(kSource, "", what);
-}
 
 // Resolves the list of citation ids at object.name to indexes into the citation list; an id the
 // list lacks is refused (cds::sdk::ReadCitationIds), so no card cites a source it cannot describe.
@@ -43,17 +39,18 @@ std::vector<CitedText> CitedTexts(const KnowledgeNode& object, const char* name,
   return out;
 }
 
-cds::v1::DosingPhase PhaseNamed(const std::string& name) {
+cds::v1::DosingPhase PhaseNamed(const KnowledgeNode& node) {
+  const std::string name = node.AsString();
   if (name == "induction") return cds::v1::DOSING_PHASE_INDUCTION;
   if (name == "maintenance") return cds::v1::DOSING_PHASE_MAINTENANCE;
   if (name == "mdsi") return cds::v1::DOSING_PHASE_MDSI;
   if (name == "infusion_course") return cds::v1::DOSING_PHASE_INFUSION_COURSE;
-  Fail("unknown phase \"" + name + "\"");
+  node.Fail("unknown phase \"" + name + "\"");
 }
 
 PhaseRule ReadPhase(const KnowledgeNode& j, const std::vector<cds::v1::Citation>& citations) {
   PhaseRule p;
-  p.phase = PhaseNamed(j.String("phase"));
+  p.phase = PhaseNamed(j.At("phase"));
   p.first_week = j.Int("first_week");
   p.last_week = j.NullableInt("last_week");
   p.sessions_per_week = j.NullableInt("sessions_per_week");
