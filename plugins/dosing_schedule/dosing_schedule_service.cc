@@ -1,5 +1,6 @@
 #include "dosing_schedule_service.h"
 
+#include <cds/sdk/basis.h>
 #include <cds/sdk/plugin.h>
 
 #include <string_view>
@@ -16,13 +17,7 @@ constexpr std::string_view kOrderSelect = "order-select";
 constexpr std::string_view kOrderSign = "order-sign";
 constexpr std::string_view kTreatmentReview = "treatment-review";
 
-void AddInputRequirement(cds::plugin::v1::PluginInfo& info, const char* path,
-                         const char* description, bool required) {
-  cds::v1::InputRequirement* input = info.add_inputs();
-  input->set_path(path);
-  input->set_description(description);
-  input->set_required(required);
-}
+using cds::sdk::AddInputRequirement;
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 #include "eligibility_card.h"
 
+#include <cds/sdk/basis.h>
 #include <cds/sdk/clinical.h>
 
 #include <algorithm>
@@ -29,42 +30,13 @@ const char* IndicationName(Indication indication) {
              : "depressive symptoms with acute suicidal ideation or behaviour (MDSI)";
 }
 
-const char* OutcomeName(cds::v1::CriterionOutcome outcome) {
-  switch (outcome) {
-    case cds::v1::CRITERION_OUTCOME_MET: return "Met";
-    case cds::v1::CRITERION_OUTCOME_NOT_MET: return "Not met";
-    case cds::v1::CRITERION_OUTCOME_UNKNOWN: return "**Unknown**";
-    case cds::v1::CRITERION_OUTCOME_NOT_APPLICABLE: return "Not applicable";
-    default: return "?";
-  }
-}
-
 // Appends every part to `out` without building temporaries.
 template <class... Parts>
 void Append(std::string& out, const Parts&... parts) {
   (out.append(std::string_view(parts)), ...);
 }
 
-// Appends `text` made safe inside one markdown table cell: pipes are escaped and line breaks
-// become spaces. Searching for each special character separately keeps the common case (none
-// present) to a few vectorised scans.
-void AppendCell(std::string& out, std::string_view text) {
-  while (!text.empty()) {
-    std::size_t special = text.size();
-    for (char c : {'|', '\n', '\r'}) special = std::min(special, text.find(c));
-    out.append(text.substr(0, special));
-    if (special == text.size()) return;
-    out.append(text[special] == '|' ? "\\|" : " ");
-    text.remove_prefix(special + 1);
-  }
-}
-
-void AppendCitationRefs(std::string& out, const cds::v1::Criterion& criterion) {
-  for (int i = 0; i < criterion.citation_ids_size(); ++i) {
-    Append(out, i == 0 ? " [" : ", ", criterion.citation_ids(i));
-  }
-  if (criterion.citation_ids_size() > 0) out += ']';
-}
+using cds::sdk::AppendCitationRefs;
 
 // The phrase a criterion contributes to the summary when it drives the decision.
 std::string Phrase(const CriterionLabels& labels, cds::v1::CriterionOutcome outcome) {
@@ -145,12 +117,7 @@ void WriteMarkdown(const std::vector<CriterionLabels>& labels, const AssessedCou
     md += '\n';
   }
 
-  if (card.missing_inputs_size() > 0) {
-    md += "\n#### Missing inputs\n";
-    for (const cds::v1::MissingInput& m : card.missing_inputs()) {
-      Append(md, "- `", m.path(), "` ", m.name(), ": ", m.impact(), "\n");
-    }
-  }
+  cds::sdk::AppendMissingInputs(md, card, "#### Missing inputs");
 
   if (verdict == kEligibleVerdict) {
     // An ELIGIBLE answer rests on what was coded; say what codes cannot show.
@@ -164,32 +131,8 @@ void WriteMarkdown(const std::vector<CriterionLabels>& labels, const AssessedCou
         "examination. Confirm these before the first dose.\n";
   }
 
-  md += "\n#### All criteria\n| Criterion | Outcome | Values used | Basis |\n|---|---|---|---|\n";
-  for (const cds::v1::Criterion& c : card.criteria()) {
-    md += "| ";
-    AppendCell(md, c.description());
-    Append(md, " | ", OutcomeName(c.outcome()), " | ");
-    if (c.inputs_size() == 0) md += '-';
-    for (int i = 0; i < c.inputs_size(); ++i) {
-      const cds::v1::InputValue& v = c.inputs(i);
-      if (i > 0) md += "; ";
-      AppendCell(md, v.name());
-      md += ": ";
-      AppendCell(md, v.value());
-      Append(md, " (`", v.path(), "`)");
-    }
-    md += " | ";
-    AppendCell(md, c.explanation());
-    AppendCitationRefs(md, c);
-    md += " |\n";
-  }
-
-  md += "\n#### Sources\n";
-  for (const cds::v1::Citation& citation : card.citations()) {
-    Append(md, "- ", citation.id(), ": ", citation.title(), ", ", citation.edition());
-    if (!citation.url().empty()) Append(md, ", <", citation.url(), ">");
-    md += '\n';
-  }
+  cds::sdk::AppendCriteriaTable(md, card, "#### All criteria");
+  cds::sdk::AppendSources(md, card, "#### Sources");
   Append(md, "\nKnowledge ", knowledge.version(), ", reviewed ", knowledge.review_date(),
          ". This card supports, and never replaces, the prescriber's judgement and the current "
          "prescribing information.\n");

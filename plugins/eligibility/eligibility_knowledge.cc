@@ -1,6 +1,7 @@
 #include "eligibility_knowledge.h"
 
 #include <cds/sdk/clinical.h>
+#include <cds/sdk/knowledge.h>
 #include <cds_embedded.h>
 
 #include <algorithm>
@@ -18,36 +19,35 @@ using nlohmann::json;
 // The label editions the shared `label_edition` setting accepts: the file must define each.
 constexpr std::array<std::string_view, 3> kRequiredLabelEditions = {"us-2025", "us-2019", "eu"};
 
+constexpr const char* kSource = "eligibility knowledge";
+
+// Refusals are std::invalid_argument in this plugin; Knowledge::Parse turns the SDK's
+// KnowledgeError into one with the same message.
 [[noreturn]] void Fail(const std::string& where, const std::string& what) {
-  throw std::invalid_argument("eligibility knowledge: " + where + ": " + what);
+  throw std::invalid_argument(std::string(kSource) + ": " + where + ": " + what);
+}
+
+// The accessors are the SDK's (cds/sdk/knowledge.h), reached from a value at the path `where`.
+using cds::sdk::KnowledgeNode;
+
+KnowledgeNode Node(const json& value, const std::string& where) {
+  return KnowledgeNode(value, kSource, where == "root" ? "" : where);
 }
 
 const json& Field(const json& object, const char* name, const std::string& where) {
-  if (!object.is_object()) Fail(where, "must be an object");
-  auto it = object.find(name);
-  if (it == object.end()) Fail(where, std::string("missing \"") + name + "\"");
-  return *it;
+  return Node(object, where).At(name).json();
 }
 
 std::string String(const json& object, const char* name, const std::string& where) {
-  const json& value = Field(object, name, where);
-  if (!value.is_string()) Fail(where, std::string("\"") + name + "\" must be a string");
-  return value.get<std::string>();
+  return Node(object, where).String(name);
 }
 
 std::string OptionalString(const json& object, const char* name, const std::string& where) {
-  if (!object.contains(name)) return "";
-  return String(object, name, where);
+  return Node(object, where).OptionalString(name);
 }
 
 std::vector<std::string> StringList(const json& value, const std::string& where) {
-  if (!value.is_array()) Fail(where, "must be a list of strings");
-  std::vector<std::string> out;
-  for (const json& item : value) {
-    if (!item.is_string()) Fail(where, "must be a list of strings");
-    out.push_back(item.get<std::string>());
-  }
-  return out;
+  return Node(value, where).AsStrings();
 }
 
 std::string Lowercase(std::string_view text) {
@@ -147,13 +147,9 @@ std::map<std::string, CodeList> ParseCodeLists(const json& root) {
       auto uri = system_uris.find(group.key());
       if (uri == system_uris.end()) Fail(where, "code system not defined in code_systems");
       if (!group->is_array() || group->empty()) Fail(where, "must be a non-empty list");
-      for (const json& code : *group) {
-        CodeEntry entry{uri->second, String(code, "code", where), String(code, "display", where)};
-        const json& verified = Field(code, "verified", where + "." + entry.code);
-        if (!verified.is_boolean())
-          Fail(where + "." + entry.code, "verified must be true or false");
-        entry.verified = verified.get<bool>();
-        entries.push_back(std::move(entry));
+      for (const cds::sdk::KnownCode& code :
+           cds::sdk::ReadCodeList(Node(*group, where), uri->second)) {
+        entries.push_back(CodeEntry{code.system, code.code, code.display, code.verified});
       }
     }
     lists.emplace(list.key(), CodeList(list.key(), std::move(entries)));
@@ -211,32 +207,25 @@ const cds::v1::Coding* CodeList::FindMatch(const cds::v1::CodeableConcept& codea
 }
 
 Knowledge Knowledge::Parse(std::string_view json_text) {
-  json root;
   try {
-    root = json::parse(json_text.begin(), json_text.end());
-  } catch (const json::exception& e) {
-    Fail("file", std::string("not valid JSON: ") + e.what());
+    return ParseChecked(json_text);
+  } catch (const cds::sdk::KnowledgeError& e) {
+    throw std::invalid_argument(e.what());
   }
+}
+
+Knowledge Knowledge::ParseChecked(std::string_view json_text) {
+  const json root = cds::sdk::ParseKnowledgeJson(json_text, kSource);
   Knowledge k;
-  k.version_ = String(root, "knowledge_version", "root");
-  k.review_date_ = String(root, "review_date", "root");
-  if (!cds::sdk::ParseDate(k.review_date_)) Fail("review_date", "must be YYYY-MM-DD");
+  const cds::sdk::KnowledgeHeader header = cds::sdk::ReadKnowledgeHeader(Node(root, "root"));
+  k.version_ = header.knowledge_version;
+  k.review_date_ = header.review_date;
 
   const json& source = Field(root, "source", "root");
   k.source_.set_label(String(source, "label", "source"));
   k.source_.set_url(String(source, "url", "source"));
 
-  for (const json& c : Field(root, "citations", "root")) {
-    cds::v1::Citation citation;
-    citation.set_id(String(c, "id", "citations"));
-    const std::string where = "citations." + citation.id();
-    citation.set_title(String(c, "title", where));
-    citation.set_url(String(c, "url", where));
-    citation.set_edition(String(c, "edition", where));
-    if (citation.edition().empty()) Fail(where, "edition must not be empty");
-    if (k.FindCitation(citation.id())) Fail(where, "duplicate id");
-    k.citations_.push_back(std::move(citation));
-  }
+  k.citations_ = cds::sdk::ReadCitations(Node(root, "root"));
   auto check_citations = [&k](const std::vector<std::string>& ids, const std::string& where) {
     for (const std::string& id : ids) {
       if (!k.FindCitation(id)) Fail(where, "unknown citation \"" + id + "\"");

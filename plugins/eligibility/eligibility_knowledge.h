@@ -161,6 +161,8 @@ class Knowledge {
  public:
   // Parses and checks the knowledge file. Throws std::invalid_argument naming what is wrong.
   static Knowledge Parse(std::string_view json_text);
+  // Parse without turning cds::sdk::KnowledgeError into std::invalid_argument.
+  static Knowledge ParseChecked(std::string_view json_text);
 
   const std::string& version() const { return version_; }
   const std::string& review_date() const { return review_date_; }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <cds/sdk/basis.h>
 #include <cds/sdk/clinical.h>
 #include <cds/sdk/plugin.h>
 
@@ -12,13 +13,7 @@ namespace cds::eligibility {
 
 namespace {
 
-void AddRequirement(cds::plugin::v1::PluginInfo& info, const char* path, const char* description,
-                    bool required) {
-  cds::v1::InputRequirement* input = info.add_inputs();
-  input->set_path(path);
-  input->set_description(description);
-  input->set_required(required);
-}
+using cds::sdk::AddInputRequirement;
 
 std::string NotApplicableText(const CriterionSpec& spec) {
   std::string product;
@@ -81,33 +76,33 @@ cds::plugin::v1::PluginInfo EligibilityService::Info() {
   info.add_hooks("order-select");
   info.set_knowledge_version(EmbeddedKnowledge().version());
   info.set_settings_schema(EligibilitySettings::Schema().ToJsonSchema());
-  AddRequirement(info, "patient.birth_date", "Age on the evaluation date", true);
-  AddRequirement(info, "patient.antidepressant_trials",
+  AddInputRequirement(info, "patient.birth_date", "Age on the evaluation date", true);
+  AddInputRequirement(info, "patient.antidepressant_trials",
                  "Trials of this episode: drug, adequate dose, weeks, percent improvement", true);
-  AddRequirement(info, "patient.observations[http://loinc.org|8480-6]",
+  AddInputRequirement(info, "patient.observations[http://loinc.org|8480-6]",
                  "Pre-dose systolic blood pressure", true);
-  AddRequirement(info, "patient.observations[http://loinc.org|8462-4]",
+  AddInputRequirement(info, "patient.observations[http://loinc.org|8462-4]",
                  "Pre-dose diastolic blood pressure", true);
-  AddRequirement(info, "patient.sex", "Decides whether pregnancy and breastfeeding apply", false);
-  AddRequirement(info, "patient.pregnancy_status", "Pregnancy caution (unless male)", true);
-  AddRequirement(info, "patient.breastfeeding_status", "Breastfeeding caution (unless male)", true);
-  AddRequirement(info, "patient.conditions",
+  AddInputRequirement(info, "patient.sex", "Decides whether pregnancy and breastfeeding apply", false);
+  AddInputRequirement(info, "patient.pregnancy_status", "Pregnancy caution (unless male)", true);
+  AddInputRequirement(info, "patient.breastfeeding_status", "Breastfeeding caution (unless male)", true);
+  AddInputRequirement(info, "patient.conditions",
                  "ICD-10-CM / SNOMED CT: the MDD diagnosis, contraindications, cerebrovascular "
                  "and cardiorespiratory cautions, psychosis, substance use, pregnancy, liver and "
                  "kidney disease",
                  true);
-  AddRequirement(info, "patient.allergies",
+  AddInputRequirement(info, "patient.allergies",
                  "RxNorm / SNOMED CT or the drug's name: ketamine or esketamine", true);
-  AddRequirement(info, "patient.retrieval",
+  AddInputRequirement(info, "patient.retrieval",
                  "Which lists were looked up: a list not retrieved is a missing input, never "
                  "\"none\"",
                  true);
-  AddRequirement(info, "patient.medications",
+  AddInputRequirement(info, "patient.medications",
                  "RxNorm: oral antidepressants, CNS depressants, stimulants, MAOIs, "
                  "benzodiazepine daily doses",
                  false);
-  AddRequirement(info, "patient.child_pugh_class", "Needed when cirrhosis is recorded", false);
-  AddRequirement(info, "patient.treatment_course",
+  AddInputRequirement(info, "patient.child_pugh_class", "Needed when cirrhosis is recorded", false);
+  AddInputRequirement(info, "patient.treatment_course",
                  "Product and indication; without them the configured defaults are assessed",
                  false);
   return info;

@@ -1,22 +1,13 @@
 #include "side_effect_triage.h"
 
+#include <cds/sdk/basis.h>
 #include <cds/sdk/plugin.h>
 
 #include "session_observations.h"
 #include "triage_card.h"
 
 namespace cds::triage {
-namespace {
-
-void AddInputRequirement(cds::plugin::v1::PluginInfo& info, const char* path,
-                         const char* description, bool required) {
-  cds::v1::InputRequirement* input = info.add_inputs();
-  input->set_path(path);
-  input->set_description(description);
-  input->set_required(required);
-}
-
-}  // namespace
+using cds::sdk::AddInputRequirement;
 
 cds::plugin::v1::PluginInfo SideEffectTriage::Info() {
   const TriageKnowledge& knowledge = EmbeddedKnowledge();

@@ -1,5 +1,6 @@
 #include "triage_card.h"
 
+#include <cds/sdk/basis.h>
 #include <cds/sdk/clinical.h>
 
 #include <algorithm>
@@ -140,12 +141,7 @@ std::string Detail(const TriageKnowledge& knowledge, const SessionObservations& 
   }
   md += "]\n";
 
-  if (!card.missing_inputs().empty()) {
-    md += "\n### Missing or unusable inputs (never read as normal)\n";
-    for (const cds::v1::MissingInput& m : card.missing_inputs()) {
-      Append(md, {"- `", m.path(), "` ", m.name(), ": ", m.impact(), "\n"});
-    }
-  }
+  cds::sdk::AppendMissingInputs(md, card, "### Missing or unusable inputs (never read as normal)");
 
   bool any_unknown = false;
   for (const cds::v1::Criterion& c : card.criteria()) {

@@ -2,6 +2,8 @@
 
 #include <cds_embedded.h>
 
+#include <cds/sdk/knowledge.h>
+
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
@@ -10,38 +12,12 @@ namespace cds::triage {
 namespace {
 
 using nlohmann::json;
+using cds::sdk::KnowledgeNode;
+
+constexpr const char* kSource = "side-effect triage knowledge";
 
 [[noreturn]] void Fail(const std::string& what) {
-  throw std::runtime_error("side-effect triage knowledge: " + what);
-}
-
-std::string Text(const json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) Fail(std::string("missing text field '") + key + "'");
-  return it->get<std::string>();
-}
-
-std::string OptionalText(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::vector<std::string> TextList(const json& object, const char* key) {
-  std::vector<std::string> out;
-  auto it = object.find(key);
-  if (it == object.end()) return out;
-  if (!it->is_array()) Fail(std::string("field '") + key + "' must be a list");
-  for (const json& item : *it) {
-    if (!item.is_string()) Fail(std::string("field '") + key + "' must hold only text");
-    out.push_back(item.get<std::string>());
-  }
-  return out;
-}
-
-const json& Section(const json& root, const char* key) {
-  auto it = root.find(key);
-  if (it == root.end()) Fail(std::string("missing section '") + key + "'");
-  return *it;
+  throw cds::sdk::KnowledgeError(kSource, "", what);
 }
 
 cds::v1::TriageLevel ParseLevel(const std::string& name) {
@@ -65,10 +41,10 @@ SymptomCategory ParseCategory(const std::string& name) {
   Fail("unknown symptom category '" + name + "'");
 }
 
-cds::sdk::SettingSpec ParseSetting(const json& s) {
+cds::sdk::SettingSpec ParseSetting(const KnowledgeNode& s) {
   cds::sdk::SettingSpec spec;
-  spec.name = Text(s, "name");
-  const std::string type = Text(s, "type");
+  spec.name = s.String("name");
+  const std::string type = s.String("type");
   if (type == "number") {
     spec.type = cds::sdk::SettingSpec::Type::kNumber;
   } else if (type == "integer") {
@@ -76,12 +52,12 @@ cds::sdk::SettingSpec ParseSetting(const json& s) {
   } else {
     Fail("setting " + spec.name + ": type must be number or integer");
   }
-  spec.default_value = Section(s, "default");
-  if (!spec.default_value.is_number()) Fail("setting " + spec.name + ": default must be a number");
-  spec.description = Text(s, "description");
-  spec.source = Text(s, "source");
-  spec.minimum = Section(s, "minimum").get<double>();
-  spec.maximum = Section(s, "maximum").get<double>();
+  s.Number("default");  // refuses a default that is not a number
+  spec.default_value = s.At("default").json();
+  spec.description = s.String("description");
+  spec.source = s.String("source");
+  spec.minimum = s.Number("minimum");
+  spec.maximum = s.Number("maximum");
   const double d = spec.default_value.get<double>();
   if (d < *spec.minimum || d > *spec.maximum) {
     Fail("setting " + spec.name + ": default out of range");
@@ -89,119 +65,107 @@ cds::sdk::SettingSpec ParseSetting(const json& s) {
   return spec;
 }
 
-RuleText ParseRule(const json& r) {
+RuleText ParseRule(const KnowledgeNode& r) {
   RuleText rule;
-  rule.id = Text(r, "id");
-  rule.level = ParseLevel(Text(r, "level"));
-  if (r.contains("escalated_level")) rule.escalated_level = ParseLevel(Text(r, "escalated_level"));
-  rule.role = Text(r, "role");
-  rule.description = Text(r, "description");
-  rule.finding = Text(r, "finding");
-  rule.threshold = Text(r, "threshold");
-  rule.actions = TextList(r, "actions");
-  rule.citation_ids = TextList(r, "citation_ids");
+  rule.id = r.String("id");
+  rule.level = ParseLevel(r.String("level"));
+  if (r.Has("escalated_level")) rule.escalated_level = ParseLevel(r.String("escalated_level"));
+  rule.role = r.String("role");
+  rule.description = r.String("description");
+  rule.finding = r.String("finding");
+  rule.threshold = r.String("threshold");
+  rule.actions = r.OptionalStrings("actions");
+  rule.citation_ids = r.OptionalStrings("citation_ids");
   return rule;
 }
 
 }  // namespace
 
 TriageKnowledge TriageKnowledge::Parse(std::string_view text) {
-  // JSON library errors become knowledge errors: the SDK would otherwise report them as bad
-  // operator settings.
-  try {
-    return ParseChecked(json::parse(text.begin(), text.end()));
-  } catch (const json::exception& e) {
-    Fail(e.what());
-  }
+  // Malformed JSON is a knowledge error (cds::sdk::KnowledgeError, a std::runtime_error): a JSON
+  // library error would otherwise reach the SDK and read as bad operator settings.
+  return ParseChecked(cds::sdk::ParseKnowledgeJson(text, kSource));
 }
 
-TriageKnowledge TriageKnowledge::ParseChecked(const json& root) {
+TriageKnowledge TriageKnowledge::ParseChecked(const json& document) {
+  const KnowledgeNode root(document, kSource);
   TriageKnowledge k;
-  k.knowledge_version = Text(root, "knowledge_version");
-  k.review_date = Text(root, "review_date");
+  const cds::sdk::KnowledgeHeader header = cds::sdk::ReadKnowledgeHeader(root);
+  k.knowledge_version = header.knowledge_version;
+  k.review_date = header.review_date;
 
-  for (const json& c : Section(root, "citations")) {
-    cds::v1::Citation citation;
-    citation.set_id(Text(c, "id"));
-    citation.set_title(Text(c, "title"));
-    citation.set_url(OptionalText(c, "url"));
-    citation.set_edition(Text(c, "edition"));
-    if (citation.edition().empty()) Fail("citation " + citation.id() + " has no edition or date");
-    k.citations.push_back(std::move(citation));
-  }
-  for (const json& s : Section(root, "settings")) k.settings.push_back(ParseSetting(s));
+  k.citations = cds::sdk::ReadCitations(root);
+  for (const KnowledgeNode& s : root.At("settings").Items()) k.settings.push_back(ParseSetting(s));
 
   // Code-system keys in the symptom lists stand for these URIs.
   std::vector<std::pair<std::string, std::string>> systems;
-  for (const json& s : Section(root, "code_systems")) {
-    if (Text(s, "version").empty()) Fail("code system without a version");
-    systems.emplace_back(Text(s, "key"), Text(s, "uri"));
+  for (const KnowledgeNode& s : root.At("code_systems").Items()) {
+    s.NonEmptyString("version");
+    systems.emplace_back(s.String("key"), s.String("uri"));
   }
-  for (const json& s : Section(root, "symptoms")) {
+  for (const KnowledgeNode& s : root.At("symptoms").Items()) {
     SymptomDefinition symptom;
-    symptom.id = Text(s, "id");
-    symptom.display = Text(s, "display");
-    symptom.definition = Text(s, "definition");
-    symptom.category = ParseCategory(Text(s, "category"));
-    symptom.blocks_discharge = s.value("blocks_discharge", false);
-    symptom.warning_only_if_severe = s.value("warning_only_if_severe", false);
-    symptom.discharge_staff_check = s.value("discharge_staff_check", false);
-    symptom.indicates_sedation = s.value("indicates_sedation", false);
-    symptom.circulation_red_flag = s.value("circulation_red_flag", false);
-    symptom.supportive_action = OptionalText(s, "supportive_action");
+    symptom.id = s.String("id");
+    symptom.display = s.String("display");
+    symptom.definition = s.String("definition");
+    symptom.category = ParseCategory(s.String("category"));
+    symptom.blocks_discharge = s.OptionalBoolean("blocks_discharge", false);
+    symptom.warning_only_if_severe = s.OptionalBoolean("warning_only_if_severe", false);
+    symptom.discharge_staff_check = s.OptionalBoolean("discharge_staff_check", false);
+    symptom.indicates_sedation = s.OptionalBoolean("indicates_sedation", false);
+    symptom.circulation_red_flag = s.OptionalBoolean("circulation_red_flag", false);
+    symptom.supportive_action = s.OptionalString("supportive_action");
     if (symptom.category == SymptomCategory::kExpected && symptom.supportive_action.empty()) {
-      Fail("expected effect " + symptom.id + " has no supportive action");
+      s.FailAt("supportive_action", "expected effect " + symptom.id + " has no supportive action");
     }
-    for (const json& c : Section(s, "codes")) {
-      if (!c.is_array() || c.size() != 3) {
-        Fail("symptom " + symptom.id + ": code must be [system, code, display]");
-      }
+    for (const KnowledgeNode& c : s.At("codes").Items()) {
+      const std::vector<std::string> parts = c.AsStrings();
+      if (parts.size() != 3) c.Fail("a code must be [system, code, display]");
       std::string uri;
       for (const auto& [key, value] : systems) {
-        if (key == c[0].get<std::string>()) uri = value;
+        if (key == parts[0]) uri = value;
       }
-      if (uri.empty()) Fail("symptom " + symptom.id + ": unknown code system key");
-      symptom.codes.push_back({uri, c[1].get<std::string>(), c[2].get<std::string>()});
+      if (uri.empty()) c.Fail("unknown code system key \"" + parts[0] + "\"");
+      symptom.codes.push_back({uri, parts[1], parts[2]});
     }
     k.symptoms.push_back(std::move(symptom));
   }
 
-  const json& labs = Section(root, "lab_codes");
-  for (const json& t : Section(labs, "tests")) {
-    LabTest test{Text(t, "id"), Text(t, "code"), Text(t, "display"), TextList(t, "units"),
-                 Text(t, "limit_setting")};
-    if (test.units.empty()) Fail("lab test " + test.id + " lists no units");
+  for (const KnowledgeNode& t : root.At("lab_codes").At("tests").Items()) {
+    LabTest test{t.String("id"), t.String("code"), t.String("display"),
+                 t.OptionalStrings("units"), t.String("limit_setting")};
+    if (test.units.empty()) t.FailAt("units", "lab test " + test.id + " lists no units");
     k.lab_tests.push_back(std::move(test));
   }
 
-  const json& co = Section(root, "co_medications");
-  for (const auto& [id, c] : Section(co, "classes").items()) {
+  const KnowledgeNode co = root.At("co_medications");
+  for (const auto& [id, c] : co.At("classes").Members()) {
     k.co_medication_classes.push_back(
-        {id, Text(c, "name"), Text(c, "risk"), TextList(c, "citation_ids")});
+        {id, c.String("name"), c.String("risk"), c.OptionalStrings("citation_ids")});
   }
-  for (const json& m : Section(co, "medicines")) {
-    const std::string cls = Text(m, "class");
+  for (const KnowledgeNode& m : co.At("medicines").Items()) {
+    const std::string cls = m.String("class");
     int index = -1;
     for (size_t i = 0; i < k.co_medication_classes.size(); ++i) {
       if (k.co_medication_classes[i].id == cls) index = static_cast<int>(i);
     }
-    if (index < 0) Fail("co-medication " + Text(m, "name") + ": unknown class " + cls);
-    k.co_medications.push_back({Text(m, "rxnorm"), Text(m, "name"), index});
+    if (index < 0) m.FailAt("class", "co-medication " + m.String("name") + ": unknown class " + cls);
+    k.co_medications.push_back({m.String("rxnorm"), m.String("name"), index});
   }
 
-  for (const json& r : Section(root, "rules")) k.rules.push_back(ParseRule(r));
-  const json& discharge = Section(root, "discharge");
-  for (const json& c : Section(discharge, "criteria")) {
+  for (const KnowledgeNode& r : root.At("rules").Items()) k.rules.push_back(ParseRule(r));
+  const KnowledgeNode discharge = root.At("discharge");
+  for (const KnowledgeNode& c : discharge.At("criteria").Items()) {
     k.discharge_criteria.push_back(
-        {Text(c, "id"), Text(c, "description"), TextList(c, "citation_ids")});
+        {c.String("id"), c.String("description"), c.OptionalStrings("citation_ids")});
   }
-  k.driving_advice = Text(discharge, "driving_advice");
-  k.driving_citation_ids = TextList(discharge, "driving_citation_ids");
+  k.driving_advice = discharge.String("driving_advice");
+  k.driving_citation_ids = discharge.OptionalStrings("driving_citation_ids");
 
-  const json& card = Section(root, "card");
-  k.card = {Text(card, "source_label"), Text(card, "source_url"),
-            Text(card, "emergency_disclaimer"), Text(card, "hypertension_source_note"),
-            Text(card, "iv_ketamine_note"), TextList(card, "stricter_than_label")};
+  const KnowledgeNode card = root.At("card");
+  k.card = {card.String("source_label"), card.String("source_url"),
+            card.String("emergency_disclaimer"), card.String("hypertension_source_note"),
+            card.String("iv_ketamine_note"), card.OptionalStrings("stricter_than_label")};
 
   // Cross-checks a reviewer's edit could break.
   std::set<std::string> ids;
