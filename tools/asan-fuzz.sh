@@ -35,7 +35,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ASAN_OPTIONS="$ASAN_OPTIONS:handle_segv=0" \
   ctest --test-dir "$BUILD_DIR" --output-on-failure -j"$(nproc)" --timeout 900 -E "^install\.|^replicas\.|^audit\.postgresql"
 
-for target in fuzz_evaluate_request fuzz_evaluate_json fuzz_config fuzz_plugin_evaluate fuzz_fhir_mapper fuzz_runner_frame; do
+for target in fuzz_evaluate_request fuzz_evaluate_json fuzz_config fuzz_plugin_evaluate fuzz_fhir_mapper fuzz_runner_frame fuzz_cds_hooks_json; do
   corpus=$(mktemp -d)
   cp -r tests/fuzz/corpus/$target/. "$corpus"/
   echo "fuzz: $target for ${FUZZ_SECONDS}s"
